@@ -1,0 +1,80 @@
+package io.stm4j.spi;
+
+import io.stm4j.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/**
+ * The service-provider interface behind {@link Store} and {@link io.stm4j.Stm}: an implementation
+ * of the store and its transaction engine.
+ *
+ * <p>Implementations register with {@link ServiceLoader} (a
+ * {@code META-INF/services/io.stm4j.spi.StmProvider} entry). When more than one is on the class
+ * path, the system property {@value #PROVIDER_PROPERTY} names the class to use; with exactly one,
+ * it is used.
+ */
+public interface StmProvider {
+
+    /** System property naming the provider class when several are present. */
+    String PROVIDER_PROPERTY = "stm4j.provider";
+
+    /** @return a new, empty, independent store */
+    Store createStore();
+
+    /** @return the process-wide store */
+    Store defaultStore();
+
+    /** @return the engine that runs transactions */
+    TransactionEngine engine();
+
+    /**
+     * @return the provider in use
+     * @throws IllegalStateException if none is on the class path, or the configured one is absent
+     */
+    static StmProvider current() {
+        return Holder.INSTANCE;
+    }
+
+    /** Lazy, thread-safe holder of the chosen provider. */
+    final class Holder {
+        static final StmProvider INSTANCE = load();
+
+        private Holder() {
+        }
+
+        private static StmProvider load() {
+            List<StmProvider> found = new ArrayList<>();
+            for (StmProvider p : ServiceLoader.load(StmProvider.class, StmProvider.class.getClassLoader())) {
+                found.add(p);
+            }
+            String wanted = System.getProperty(PROVIDER_PROPERTY);
+            if (wanted != null) {
+                for (StmProvider p : found) {
+                    if (p.getClass().getName().equals(wanted)) {
+                        return p;
+                    }
+                }
+                throw new IllegalStateException("stm4j provider '" + wanted + "' named by -D"
+                        + PROVIDER_PROPERTY + " is not on the class path; found: " + names(found));
+            }
+            if (found.isEmpty()) {
+                throw new IllegalStateException("No stm4j implementation on the class path:"
+                        + " add the dependency io.stm4j:stm-runtime");
+            }
+            if (found.size() > 1) {
+                throw new IllegalStateException("Several stm4j implementations on the class path: "
+                        + names(found) + "; choose one with -D" + PROVIDER_PROPERTY + "=<class>");
+            }
+            return found.get(0);
+        }
+
+        private static List<String> names(List<StmProvider> ps) {
+            List<String> names = new ArrayList<>();
+            for (StmProvider p : ps) {
+                names.add(p.getClass().getName());
+            }
+            return names;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.stm4j.spi;
+
+import java.util.function.Supplier;
+
+/**
+ * The engine that runs transactions, behind the static facade {@link io.stm4j.Stm}. Each method
+ * has exactly the semantics of the {@code Stm} method of the same name.
+ */
+public interface TransactionEngine {
+
+    /**
+     * @param body the body
+     * @param <T> the result type
+     * @return the result of the committed attempt
+     */
+    <T> T atomic(Supplier<T> body);
+
+    /** @param body the body */
+    void atomic(Runnable body);
+
+    /** @return whether the current thread is in a transaction */
+    boolean inTransaction();
+
+    /** Block-and-retry. */
+    void retry();
+
+    /** @param hook run after the outermost commit */
+    void afterCommit(Runnable hook);
+
+    /** @param hook run after this attempt rolls back */
+    void afterRollback(Runnable hook);
+}

@@ -1,0 +1,92 @@
+package io.stm4j.internal;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The versioned cell behind one store key or one {@code @Shared} field: a short history of
+ * committed versions and a lock word naming the committing transaction that owns it.
+ *
+ * <p>Protocol: a committer try-locks its cells ({@link #owner} from null to itself), takes a
+ * clock tick, validates, installs new heads and unlocks. Readers read {@link #owner} before
+ * {@link #head}; a cell locked by a committer whose stamp may fall inside the reader's snapshot
+ * is waited for (the committer never waits while holding locks, so the wait is short).
+ *
+ * <p>Not API: public only so that agent-generated code can hold cells in its fields.
+ */
+public final class Cell {
+    /** How many committed versions a cell keeps for read-only snapshots. */
+    static final int HISTORY = Math.max(1, Integer.getInteger("stm4j.history", 4));
+
+    volatile Txn owner;
+    volatile Version head;
+    /** Random, for the write set's bloom filter and hash index. */
+    final int hash;
+    /** The key, or the field's name, for messages and statistics. */
+    final Object name;
+
+    Cell(Object name, Object ref, long prim) {
+        this.name = name;
+        this.hash = ThreadLocalRandom.current().nextInt() | 1;
+        this.head = new Version(ref, prim, 0L, 0L, null);
+    }
+
+    /**
+     * A cell for a {@code @Shared} field.
+     *
+     * @param name the field's name, for messages
+     * @param initial the field's initial value, or null
+     * @param initialBits a primitive field's initial bits
+     * @return a new cell at version 0
+     */
+    public static Cell forField(String name, Object initial, long initialBits) {
+        return new Cell(name, initial, initialBits);
+    }
+
+    boolean tryLock(Txn t) {
+        return owner == null && OwnerCas.cas(this, t);
+    }
+
+    void unlock() {
+        owner = null;
+    }
+
+    /** Publishes a new head at {@code stamp}; the caller holds the lock. */
+    void install(Object ref, long prim, long stamp) {
+        Version old = head;
+        Version v = new Version(ref, prim, stamp, old.seq + 1, old);
+        Version p = v;
+        for (int i = 1; i < HISTORY && p != null; i++) {
+            p = p.prev;
+        }
+        if (p != null) {
+            p.prev = null;
+        }
+        head = v;
+    }
+
+    @Override
+    public String toString() {
+        return String.valueOf(name);
+    }
+
+    /** Holder so the VarHandle lookup stays out of the hot class's initialiser. */
+    static final class OwnerCas {
+        private static final java.lang.invoke.VarHandle OWNER;
+
+        static {
+            try {
+                OWNER = java.lang.invoke.MethodHandles.lookup()
+                        .findVarHandle(Cell.class, "owner", Txn.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private OwnerCas() {
+        }
+
+        static boolean cas(Cell c, Txn t) {
+            return OWNER.compareAndSet(c, (Txn) null, t);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.stm4j.internal;
+
+import io.stm4j.Store;
+import io.stm4j.spi.StmProvider;
+import io.stm4j.spi.TransactionEngine;
+
+/**
+ * The in-memory implementation of the stm4j SPI: multi-versioned cells, a global version clock,
+ * and the engine in {@link Txn}. Found through {@link java.util.ServiceLoader}.
+ */
+public final class RuntimeProvider implements StmProvider {
+
+    private static final class DefaultStore {
+        static final VersionedStore INSTANCE = new VersionedStore("default");
+    }
+
+    /** Used by {@link java.util.ServiceLoader}. */
+    public RuntimeProvider() {
+    }
+
+    @Override
+    public Store createStore() {
+        return new VersionedStore(null);
+    }
+
+    @Override
+    public Store defaultStore() {
+        return DefaultStore.INSTANCE;
+    }
+
+    @Override
+    public TransactionEngine engine() {
+        return Transactions.INSTANCE;
+    }
+}

@@ -1,0 +1,114 @@
+package io.stm4j.internal;
+
+import io.stm4j.spi.TransactionEngine;
+import java.util.function.Supplier;
+
+/**
+ * The transaction engine's entry points: the {@link TransactionEngine} behind {@code io.stm4j.Stm},
+ * and the explicit-options variant that {@code @Atomic} methods use.
+ *
+ * <p>Not API: public only for agent-generated code and stm4j's own modules.
+ */
+public final class Transactions implements TransactionEngine {
+
+    static final Transactions INSTANCE = new Transactions();
+
+    private Transactions() {
+    }
+
+    /**
+     * Runs {@code body} as a transaction with the given limits, or as a nested scope of the active
+     * transaction (whose limits then apply).
+     *
+     * @param body the body
+     * @param maxRetries -1 for unlimited
+     * @param timeoutMillis -1 for none
+     * @param readOnly whether writes are rejected
+     * @param <T> the result type
+     * @return the result of the committed attempt
+     */
+    public static <T> T atomic(Supplier<T> body, int maxRetries, long timeoutMillis, boolean readOnly) {
+        Txn t = Txn.enter(maxRetries, timeoutMillis, readOnly);
+        while (true) {
+            T result = null;
+            Throwable failure = null;
+            try {
+                result = body.get();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (t.exit(failure)) {
+                return result;
+            }
+        }
+    }
+
+    /**
+     * As {@link #atomic(Supplier, int, long, boolean)}, for a body without a result.
+     *
+     * @param body the body
+     * @param maxRetries -1 for unlimited
+     * @param timeoutMillis -1 for none
+     * @param readOnly whether writes are rejected
+     */
+    public static void atomic(Runnable body, int maxRetries, long timeoutMillis, boolean readOnly) {
+        Txn t = Txn.enter(maxRetries, timeoutMillis, readOnly);
+        while (true) {
+            Throwable failure = null;
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            if (t.exit(failure)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public <T> T atomic(Supplier<T> body) {
+        return atomic(body, -1, -1L, false);
+    }
+
+    @Override
+    public void atomic(Runnable body) {
+        atomic(body, -1, -1L, false);
+    }
+
+    @Override
+    public boolean inTransaction() {
+        return Txn.current().active();
+    }
+
+    @Override
+    public void retry() {
+        throw active("Stm.retry()").requestRetry();
+    }
+
+    @Override
+    public void afterCommit(Runnable hook) {
+        active("Stm.afterCommit").addCommitHook(requireHook(hook));
+    }
+
+    @Override
+    public void afterRollback(Runnable hook) {
+        active("Stm.afterRollback").addRollbackHook(requireHook(hook));
+    }
+
+    private static Runnable requireHook(Runnable hook) {
+        if (hook == null) {
+            throw new NullPointerException("hook");
+        }
+        return hook;
+    }
+
+    private static Txn active(String what) {
+        Txn t = Txn.current();
+        if (!t.active()) {
+            throw new IllegalStateException(what + " called outside a transaction"
+                    + " (use it inside an @Atomic method or a Stm.atomic block)");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,879 @@
+package io.stm4j.internal;
+
+import io.stm4j.BusyRetry;
+import io.stm4j.ConcurrentUpdate;
+import io.stm4j.MaxRetriesExceeded;
+import io.stm4j.RetryTimeoutExceeded;
+import io.stm4j.StmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A thread's transaction: snapshot, read set, write set, nesting scopes and hooks. One instance per
+ * thread, reused by every transaction of that thread, so the steady state allocates nothing.
+ *
+ * <p>Reads see the snapshot {@link #rv} (a global clock value) plus the transaction's own
+ * writes. Read-write transactions record their reads and extend the snapshot when they meet a
+ * newer version and their reads are still valid (LSA); read-only transactions record nothing and
+ * read old versions from a cell's history instead, so they neither lock, nor write shared memory,
+ * nor abort because of writers. Commit: try-lock the written cells, tick the clock, validate the
+ * read set, install, unlock.
+ */
+final class Txn {
+    private static final ThreadLocal<Txn> CURRENT = ThreadLocal.withInitial(Txn::new);
+    private static final int LINEAR_MAX = 8;
+    private static final int COMMIT_LOCK_TRIES = 32;
+
+    /** Stamp of the commit in progress while this transaction holds cell locks; 0 before it ticks. */
+    volatile long wv;
+
+    // --- attempt state
+    int depth;
+    private boolean readOnly;
+    private boolean recordReads;
+    private long rv;
+    private boolean doomed;
+    private boolean retryRequested;
+    private Cell conflictCell;
+    private boolean conflictWasBusy;
+
+    // --- policy of the outermost scope
+    private int maxRetries;
+    private long timeoutNanos;
+    private long startNanos;
+    private int attempts;
+    private boolean privileged;
+
+    // --- read set
+    private Cell[] reads = new Cell[32];
+    private int nReads;
+
+    // --- write set: parallel arrays, bloom filter, and an open-addressing index beyond LINEAR_MAX
+    private Cell[] wCells = new Cell[8];
+    private Object[] wRefs = new Object[8];
+    private long[] wPrims = new long[8];
+    private int[] wScope = new int[8];
+    private int nWrites;
+    private long bloom;
+    private int[] index = new int[32];
+    private boolean indexed;
+
+    // --- nesting: scope ids and marks; undo log of entries overwritten by an inner scope
+    private int scope;
+    private int nextScope;
+    private int[] scopeStack = new int[8];
+    private int[] markWrites = new int[8];
+    private int[] markUndo = new int[8];
+    private int[] markCommitHooks = new int[8];
+    private int[] markRollbackHooks = new int[8];
+    private int[] markReadOnly = new int[8];
+    private int readOnlyScopes;
+    private int[] uIndex = new int[8];
+    private Object[] uRefs = new Object[8];
+    private long[] uPrims = new long[8];
+    private int[] uScopes = new int[8];
+    private int nUndo;
+
+    // --- hooks
+    private final List<Runnable> commitHooks = new ArrayList<>();
+    private final List<Runnable> rollbackHooks = new ArrayList<>();
+    /** Runs hooks, which may start transactions of their own, while this one is finishing. */
+    private Txn spare;
+
+    static Txn current() {
+        return CURRENT.get();
+    }
+
+    boolean active() {
+        return depth > 0;
+    }
+
+    boolean isReadOnly() {
+        return readOnly || readOnlyScopes > 0;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Starts a transaction, or a nested scope of the active one. */
+    static Txn enter(int maxRetries, long timeoutMillis, boolean readOnly) {
+        Txn t = current();
+        if (t.depth > 0) {
+            t.pushScope(readOnly);
+        } else {
+            t.beginOutermost(maxRetries, timeoutMillis, readOnly);
+        }
+        return t;
+    }
+
+    private void beginOutermost(int maxRetries, long timeoutMillis, boolean readOnly) {
+        if (maxRetries < -1) {
+            throw new IllegalArgumentException("maxRetries must be -1 (unlimited) or >= 0, was " + maxRetries);
+        }
+        if (timeoutMillis < -1) {
+            throw new IllegalArgumentException("timeoutMillis must be -1 (none) or >= 0, was " + timeoutMillis);
+        }
+        this.maxRetries = maxRetries;
+        this.timeoutNanos = timeoutMillis < 0 ? -1L : timeoutMillis * 1_000_000L;
+        this.startNanos = timeoutMillis < 0 ? 0L : System.nanoTime();
+        this.readOnly = readOnly;
+        this.recordReads = !readOnly;
+        this.attempts = 0;
+        this.privileged = false;
+        this.depth = 1;
+        startAttempt();
+    }
+
+    private void startAttempt() {
+        attempts++;
+        nReads = 0;
+        clearWrites();
+        nUndo = 0;
+        scope = 0;
+        nextScope = 0;
+        readOnlyScopes = 0;
+        doomed = false;
+        retryRequested = false;
+        commitHooks.clear();
+        rollbackHooks.clear();
+        rv = GlobalClock.now();
+    }
+
+    private void clearWrites() {
+        if (nWrites > 0) {
+            Arrays.fill(wRefs, 0, nWrites, null);
+            Arrays.fill(wCells, 0, nWrites, null);
+            nWrites = 0;
+        }
+        if (indexed) {
+            Arrays.fill(index, 0);
+            indexed = false;
+        }
+        bloom = 0L;
+    }
+
+    private void end() {
+        if (privileged) {
+            ContentionManager.release(this);
+            privileged = false;
+        }
+        depth = 0;
+        if (nReads > 0) {
+            Arrays.fill(reads, 0, nReads, null);
+            nReads = 0;
+        }
+        clearWrites();
+        nUndo = 0;
+        Arrays.fill(uRefs, null);
+        commitHooks.clear();
+        rollbackHooks.clear();
+    }
+
+    /**
+     * Ends the body of the current scope.
+     *
+     * @param failure what the body threw, or null if it returned
+     * @return true when the caller returns its result; false when it must run the body again
+     *     (the next attempt has already begun). Throws {@code failure} when it must propagate.
+     */
+    boolean exit(Throwable failure) {
+        if (depth > 1) {
+            return exitNested(failure);
+        }
+        try {
+            if (failure == null && !doomed && !retryRequested) {
+                int busy = 0;
+                while (true) {
+                    int outcome = commit();
+                    if (outcome == COMMITTED) {
+                        return finishCommitted();
+                    }
+                    if (outcome == BUSY && ++busy < COMMIT_LOCK_TRIES && !isPastTimeout()) {
+                        if (!Backoff.pause(busy)) {
+                            throw interrupted("backing off before retrying a commit");
+                        }
+                        continue;
+                    }
+                    break;
+                }
+                return retryAfterConflict();
+            }
+            if (retryRequested || failure == ControlFlow.RETRY) {
+                return blockThenRetry();
+            }
+            if (doomed || failure == ControlFlow.CONFLICT) {
+                return retryAfterConflict();
+            }
+            rollbackAttempt();
+            Runnable[] hooks = takeHooks(rollbackHooks);
+            end();
+            if (hooks != null) {
+                runHooks(hooks, failure);
+            }
+            throw sneaky(failure);
+        } catch (Throwable t) {
+            if (depth > 0) {
+                rollbackAttempt();
+                end();
+            }
+            throw sneaky(t);
+        }
+    }
+
+    private boolean exitNested(Throwable failure) {
+        if (failure == null || failure instanceof ControlFlow) {
+            popScope();
+            if (failure != null) {
+                throw sneaky(failure);
+            }
+            return true;
+        }
+        undoScope(failure);
+        throw sneaky(failure);
+    }
+
+    private boolean finishCommitted() {
+        Runnable[] hooks = takeHooks(commitHooks);
+        end();
+        if (hooks != null) {
+            runHooks(hooks, null);
+        }
+        return true;
+    }
+
+    private static Runnable[] takeHooks(List<Runnable> hooks) {
+        if (hooks.isEmpty()) {
+            return null;
+        }
+        Runnable[] taken = hooks.toArray(new Runnable[0]);
+        hooks.clear();
+        return taken;
+    }
+
+    /** Runs hooks outside this transaction; every hook runs, the first failure propagates. */
+    private void runHooks(Runnable[] hooks, Throwable primary) {
+        Txn s = spare != null ? spare : (spare = new Txn());
+        CURRENT.set(s);
+        Throwable first = null;
+        try {
+            for (Runnable h : hooks) {
+                try {
+                    h.run();
+                } catch (Throwable e) {
+                    if (primary != null) {
+                        primary.addSuppressed(e);
+                    } else if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+        } finally {
+            CURRENT.set(this);
+        }
+        if (first != null) {
+            throw sneaky(first);
+        }
+    }
+
+    private void rollbackAttempt() {
+        // Writes are buffered: dropping the buffers is the whole rollback.
+        clearWrites();
+        nUndo = 0;
+    }
+
+    private boolean retryAfterConflict() {
+        rollbackAttempt();
+        runRollbackHooksOfAttempt();
+        if (maxRetries >= 0 && attempts > maxRetries) {
+            int n = attempts;
+            Throwable cause = conflictCause();
+            end();
+            throw new MaxRetriesExceeded("transaction still conflicted after " + n + " attempts (maxRetries="
+                    + maxRetries + ")", n, cause);
+        }
+        if (isPastTimeout()) {
+            int n = attempts;
+            Throwable cause = conflictCause();
+            end();
+            throw new RetryTimeoutExceeded("transaction still conflicted after " + (timeoutNanos / 1_000_000L)
+                    + " ms and " + n + " attempts", n, cause);
+        }
+        if (attempts >= ContentionManager.PRIORITY_AFTER && !privileged) {
+            privileged = ContentionManager.tryPrioritize(this);
+        }
+        if (!privileged && !Backoff.pause(attempts)) {
+            throw interrupted("backing off before re-running a transaction");
+        }
+        startAttempt();
+        return false;
+    }
+
+    private void runRollbackHooksOfAttempt() {
+        Runnable[] hooks = takeHooks(rollbackHooks);
+        if (hooks != null) {
+            runHooks(hooks, null);
+        }
+    }
+
+    private boolean blockThenRetry() {
+        rollbackAttempt();
+        runRollbackHooksOfAttempt();
+        if (!recordReads) {
+            // A read-only attempt kept no read set: re-run it once recording, then block on that.
+            recordReads = true;
+            attempts--;
+            startAttempt();
+            return false;
+        }
+        if (nReads == 0) {
+            end();
+            throw new IllegalStateException("Stm.retry() called in a transaction that has read nothing:"
+                    + " it would wait forever");
+        }
+        if (privileged) {
+            ContentionManager.release(this);
+            privileged = false;
+        }
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : startNanos + timeoutNanos;
+        boolean changed;
+        try {
+            changed = Blocking.awaitChange(this, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end();
+            throw new StmException("interrupted while blocked in Stm.retry()", e);
+        }
+        if (!changed) {
+            int n = attempts;
+            Throwable cause = conflictCell == null ? null : conflictCause();
+            end();
+            throw new RetryTimeoutExceeded("transaction still waiting in Stm.retry() after "
+                    + (timeoutNanos / 1_000_000L) + " ms", n, cause);
+        }
+        attempts--; // a blocking retry is not a conflict: it does not use up an attempt
+        startAttempt();
+        return false;
+    }
+
+    private boolean isPastTimeout() {
+        return timeoutNanos >= 0 && System.nanoTime() - startNanos > timeoutNanos;
+    }
+
+    private StmException interrupted(String where) {
+        end();
+        return new StmException("interrupted while " + where, new InterruptedException());
+    }
+
+    private Throwable conflictCause() {
+        String name = String.valueOf(conflictCell);
+        return conflictWasBusy
+                ? new BusyRetry("'" + name + "' stayed locked by concurrent commits")
+                : new ConcurrentUpdate("'" + name + "' was changed by a concurrent commit");
+    }
+
+    // ------------------------------------------------------------------ nesting
+
+    private void pushScope(boolean readOnlyScope) {
+        int d = depth;
+        if (d == scopeStack.length) {
+            int n = d * 2;
+            scopeStack = Arrays.copyOf(scopeStack, n);
+            markWrites = Arrays.copyOf(markWrites, n);
+            markUndo = Arrays.copyOf(markUndo, n);
+            markCommitHooks = Arrays.copyOf(markCommitHooks, n);
+            markRollbackHooks = Arrays.copyOf(markRollbackHooks, n);
+            markReadOnly = Arrays.copyOf(markReadOnly, n);
+        }
+        scopeStack[d] = scope;
+        markWrites[d] = nWrites;
+        markUndo[d] = nUndo;
+        markCommitHooks[d] = commitHooks.size();
+        markRollbackHooks[d] = rollbackHooks.size();
+        markReadOnly[d] = readOnlyScopes;
+        if (readOnlyScope) {
+            readOnlyScopes++;
+        }
+        scope = ++nextScope;
+        depth = d + 1;
+    }
+
+    private void popScope() {
+        int d = --depth;
+        scope = scopeStack[d];
+        readOnlyScopes = markReadOnly[d];
+    }
+
+    /** An exception escaped an inner scope: undo only that scope's writes and hooks. */
+    private void undoScope(Throwable failure) {
+        int d = depth - 1;
+        int undoMark = markUndo[d];
+        for (int i = nUndo - 1; i >= undoMark; i--) {
+            int w = uIndex[i];
+            wRefs[w] = uRefs[i];
+            wPrims[w] = uPrims[i];
+            wScope[w] = uScopes[i];
+            uRefs[i] = null;
+        }
+        nUndo = undoMark;
+        int writeMark = markWrites[d];
+        if (nWrites > writeMark) {
+            Arrays.fill(wCells, writeMark, nWrites, null);
+            Arrays.fill(wRefs, writeMark, nWrites, null);
+            nWrites = writeMark;
+            if (indexed) {
+                rebuildIndex();
+            }
+        }
+        truncate(commitHooks, markCommitHooks[d]);
+        int rbMark = markRollbackHooks[d];
+        Runnable[] hooks = rollbackHooks.size() > rbMark
+                ? takeHooks(rollbackHooks.subList(rbMark, rollbackHooks.size())) : null;
+        popScope();
+        if (hooks != null) {
+            runHooks(hooks, failure);
+        }
+    }
+
+    private static void truncate(List<Runnable> l, int size) {
+        if (l.size() > size) {
+            l.subList(size, l.size()).clear();
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    Object readRef(Cell c) {
+        if (nWrites > 0) {
+            int i = findWrite(c);
+            if (i >= 0) {
+                return wRefs[i];
+            }
+        }
+        Version v = snapshot(c);
+        record(c);
+        return v.ref;
+    }
+
+    long readPrim(Cell c) {
+        if (nWrites > 0) {
+            int i = findWrite(c);
+            if (i >= 0) {
+                return wPrims[i];
+            }
+        }
+        Version v = snapshot(c);
+        record(c);
+        return v.prim;
+    }
+
+    /** The key's version as this transaction sees it: the snapshot's, plus one if written here. */
+    long viewSeq(Cell c) {
+        Version v = snapshot(c);
+        record(c);
+        return findWrite(c) >= 0 ? v.seq + 1 : v.seq;
+    }
+
+    boolean hasWritten(Cell c) {
+        return nWrites > 0 && findWrite(c) >= 0;
+    }
+
+    private void record(Cell c) {
+        if (recordReads) {
+            if (nReads == reads.length) {
+                reads = Arrays.copyOf(reads, nReads * 2);
+            }
+            reads[nReads++] = c;
+        }
+    }
+
+    /** The latest version of {@code c} inside this transaction's snapshot. */
+    private Version snapshot(Cell c) {
+        checkDoomed();
+        int spins = 0;
+        while (true) {
+            Txn o = c.owner;
+            if (o != null && o != this) {
+                long w = o.wv;
+                if (w == 0L || w <= rv) {
+                    // The owner is publishing a commit that may belong to our snapshot: wait for it.
+                    spins = Backoff.spinOrYield(spins);
+                    continue;
+                }
+            }
+            Version h = c.head;
+            if (h.stamp <= rv) {
+                return h;
+            }
+            if (recordReads) {
+                if (extend()) {
+                    continue;
+                }
+                throw conflict(c, false);
+            }
+            for (Version v = h.prev; v != null; v = v.prev) {
+                if (v.stamp <= rv) {
+                    return v;
+                }
+            }
+            // History trimmed past our snapshot: start again from a newer one.
+            throw conflict(c, false);
+        }
+    }
+
+    /** Moves the snapshot to now if every read so far is still current (LSA extension). */
+    private boolean extend() {
+        long now = GlobalClock.now();
+        if (!readsValid()) {
+            return false;
+        }
+        rv = now;
+        return true;
+    }
+
+    private boolean readsValid() {
+        Cell[] r = reads;
+        for (int i = 0, n = nReads; i < n; i++) {
+            Cell c = r[i];
+            Txn o = c.owner;
+            if ((o != null && o != this) || c.head.stamp > rv) {
+                conflictCell = c;
+                conflictWasBusy = false;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** For {@link Blocking}: whether anything read has a newer version than the snapshot. */
+    boolean readSetChanged() {
+        for (int i = 0; i < nReads; i++) {
+            if (reads[i].head.stamp > rv) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void checkDoomed() {
+        if (doomed) {
+            throw ControlFlow.CONFLICT;
+        }
+        if (retryRequested) {
+            throw ControlFlow.RETRY;
+        }
+    }
+
+    ControlFlow conflict(Cell c, boolean busy) {
+        conflictCell = c;
+        conflictWasBusy = busy;
+        doomed = true;
+        return ControlFlow.CONFLICT;
+    }
+
+    ControlFlow requestRetry() {
+        checkDoomed();
+        retryRequested = true;
+        return ControlFlow.RETRY;
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    void writeRef(Cell c, Object v) {
+        write(c, v, 0L);
+    }
+
+    void writePrim(Cell c, long bits) {
+        write(c, null, bits);
+    }
+
+    private void write(Cell c, Object ref, long prim) {
+        checkDoomed();
+        if (isReadOnly()) {
+            throw new IllegalStateException("write to '" + c.name + "' inside a read-only transaction");
+        }
+        int i = nWrites > 0 ? findWrite(c) : -1;
+        if (i >= 0) {
+            if (depth > 1 && wScope[i] != scope) {
+                pushUndo(i);
+            }
+            wRefs[i] = ref;
+            wPrims[i] = prim;
+            wScope[i] = scope;
+            return;
+        }
+        appendWrite(c, ref, prim);
+    }
+
+    private void pushUndo(int i) {
+        if (nUndo == uIndex.length) {
+            int n = nUndo * 2;
+            uIndex = Arrays.copyOf(uIndex, n);
+            uRefs = Arrays.copyOf(uRefs, n);
+            uPrims = Arrays.copyOf(uPrims, n);
+            uScopes = Arrays.copyOf(uScopes, n);
+        }
+        uIndex[nUndo] = i;
+        uRefs[nUndo] = wRefs[i];
+        uPrims[nUndo] = wPrims[i];
+        uScopes[nUndo] = wScope[i];
+        nUndo++;
+    }
+
+    private void appendWrite(Cell c, Object ref, long prim) {
+        int n = nWrites;
+        if (n == wCells.length) {
+            int cap = n * 2;
+            wCells = Arrays.copyOf(wCells, cap);
+            wRefs = Arrays.copyOf(wRefs, cap);
+            wPrims = Arrays.copyOf(wPrims, cap);
+            wScope = Arrays.copyOf(wScope, cap);
+        }
+        wCells[n] = c;
+        wRefs[n] = ref;
+        wPrims[n] = prim;
+        wScope[n] = scope;
+        nWrites = n + 1;
+        bloom |= 1L << (c.hash & 63);
+        if (indexed) {
+            if (nWrites * 2 > index.length) {
+                rebuildIndex();
+            } else {
+                indexInsert(c, n);
+            }
+        } else if (nWrites > LINEAR_MAX) {
+            rebuildIndex();
+        }
+    }
+
+    private int findWrite(Cell c) {
+        if ((bloom & (1L << (c.hash & 63))) == 0L) {
+            return -1;
+        }
+        if (!indexed) {
+            Cell[] cs = wCells;
+            for (int i = 0, n = nWrites; i < n; i++) {
+                if (cs[i] == c) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        int mask = index.length - 1;
+        for (int s = (c.hash >>> 6) & mask; ; s = (s + 1) & mask) {
+            int e = index[s];
+            if (e == 0) {
+                return -1;
+            }
+            if (wCells[e - 1] == c) {
+                return e - 1;
+            }
+        }
+    }
+
+    private void rebuildIndex() {
+        int size = Integer.highestOneBit(Math.max(16, nWrites * 4) - 1) << 1;
+        if (index.length != size) {
+            index = new int[size];
+        } else {
+            Arrays.fill(index, 0);
+        }
+        indexed = nWrites > LINEAR_MAX;
+        if (indexed) {
+            for (int i = 0; i < nWrites; i++) {
+                indexInsert(wCells[i], i);
+            }
+        }
+    }
+
+    private void indexInsert(Cell c, int i) {
+        int mask = index.length - 1;
+        int s = (c.hash >>> 6) & mask;
+        while (index[s] != 0) {
+            s = (s + 1) & mask;
+        }
+        index[s] = i + 1;
+    }
+
+    // ------------------------------------------------------------------ commit
+
+    static final int COMMITTED = 0;
+    static final int CONFLICT = 1;
+    static final int BUSY = 2;
+
+    /** The commit protocol. Never waits while holding a lock. */
+    private int commit() {
+        int n = nWrites;
+        if (n == 0) {
+            return COMMITTED; // a consistent snapshot read nothing stale: nothing to publish
+        }
+        ContentionManager.awaitCommitTurn(this);
+        wv = 0L;
+        Cell[] cs = wCells;
+        int locked = 0;
+        try {
+            for (; locked < n; locked++) {
+                if (!cs[locked].tryLock(this)) {
+                    conflictCell = cs[locked];
+                    conflictWasBusy = true;
+                    return BUSY;
+                }
+            }
+            long w = GlobalClock.tick();
+            wv = w;
+            if (w != rv + 1 && !readsValid()) {
+                return CONFLICT;
+            }
+            for (int i = 0; i < n; i++) {
+                cs[i].install(wRefs[i], wPrims[i], w);
+            }
+        } finally {
+            for (int i = 0; i < locked; i++) {
+                cs[i].unlock();
+            }
+        }
+        Blocking.published();
+        return COMMITTED;
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    void addCommitHook(Runnable r) {
+        commitHooks.add(r);
+    }
+
+    void addRollbackHook(Runnable r) {
+        rollbackHooks.add(r);
+    }
+
+    // ------------------------------------------------------------------ outside a transaction
+
+    /**
+     * The latest committed version of {@code c}, read outside any transaction.
+     *
+     * @param spinBudget how long to wait for a committer publishing this cell; -1 for as long as
+     *     it takes (it never holds the lock for long)
+     * @return the version, or null if the budget ran out
+     */
+    static Version latest(Cell c, int spinBudget) {
+        Txn o = c.owner;
+        if (o == null) {
+            return c.head;
+        }
+        return at(c, GlobalClock.now(), spinBudget);
+    }
+
+    /**
+     * The latest version of {@code c} at snapshot {@code rv}, outside any transaction.
+     *
+     * @return the version, or null if the budget ran out or the history no longer reaches back
+     *     to {@code rv}
+     */
+    static Version at(Cell c, long rv, int spinBudget) {
+        int spins = 0;
+        while (true) {
+            Txn o = c.owner;
+            if (o != null) {
+                long w = o.wv;
+                if (w == 0L || w <= rv) {
+                    if (spinBudget >= 0 && spins >= spinBudget) {
+                        return null;
+                    }
+                    spins = Backoff.spinOrYield(spins);
+                    continue;
+                }
+            }
+            for (Version v = c.head; v != null; v = v.prev) {
+                if (v.stamp <= rv) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Commits cells outside any transaction, as a transaction of their own: locks them all, checks
+     * {@code expectedSeq} where given (-1: no check), publishes the writes.
+     *
+     * @param wait whether to wait for locks and the priority gate rather than fail with BUSY
+     * @return COMMITTED, BUSY (nothing written), or the index + 3 of the first stale cell
+     */
+    int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs, long[] prims,
+                    boolean wait) {
+        int n = cells.length;
+        int failures = 0;
+        while (true) {
+            if (!ContentionManager.mayCommit(this)) {
+                if (!wait) {
+                    return BUSY;
+                }
+                ContentionManager.awaitCommitTurn(this);
+            }
+            wv = 0L;
+            int locked = 0;
+            int outcome = COMMITTED;
+            try {
+                for (; locked < n; locked++) {
+                    if (!cells[locked].tryLock(this)) {
+                        outcome = BUSY;
+                        break;
+                    }
+                }
+                if (outcome == COMMITTED) {
+                    for (int i = 0; i < n; i++) {
+                        if (expectedSeq != null && expectedSeq[i] >= 0 && cells[i].head.seq != expectedSeq[i]) {
+                            return i + 3;
+                        }
+                    }
+                    long w = GlobalClock.tick();
+                    wv = w;
+                    for (int i = 0; i < n; i++) {
+                        if (write == null || write[i]) {
+                            cells[i].install(refs[i], prims == null ? 0L : prims[i], w);
+                        }
+                    }
+                }
+            } finally {
+                for (int i = 0; i < locked; i++) {
+                    cells[i].unlock();
+                }
+            }
+            if (outcome == COMMITTED) {
+                Blocking.published();
+                return COMMITTED;
+            }
+            if (!wait) {
+                return BUSY;
+            }
+            Backoff.pause(Math.min(++failures, 6));
+        }
+    }
+
+    /** A plain write outside any transaction: a one-cell transaction that waits its turn. */
+    void writeAlone(Cell c, Object ref, long prim) {
+        int failures = 0;
+        while (true) {
+            ContentionManager.awaitCommitTurn(this);
+            wv = 0L;
+            if (c.tryLock(this)) {
+                try {
+                    long w = GlobalClock.tick();
+                    wv = w;
+                    c.install(ref, prim, w);
+                } finally {
+                    c.unlock();
+                }
+                Blocking.published();
+                return;
+            }
+            Backoff.pause(Math.min(++failures, 6));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

@@ -1,0 +1,281 @@
+package io.stm4j.internal;
+
+import io.stm4j.BusyRetry;
+import io.stm4j.Changeset;
+import io.stm4j.ConcurrentUpdate;
+import io.stm4j.Store;
+import io.stm4j.Value;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The keyed store: one {@link Cell} per key, created on first use. Outside a transaction each call
+ * is a transaction of its own and reports conflicts to the caller, as in Axon.STM; inside one, the
+ * calls join it.
+ */
+final class VersionedStore implements Store {
+    /** How long a read outside a transaction waits for a committer before {@link BusyRetry}. */
+    private static final int BUSY_SPINS = 1 << 12;
+    private static final int SNAPSHOT_TRIES = 8;
+
+    private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
+    private final String label;
+
+    VersionedStore(String label) {
+        this.label = label;
+    }
+
+    private Cell cell(String key) {
+        Cell c = cells.get(key);
+        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, 0L));
+    }
+
+    @Override
+    public <T> Value<T> useVar(String key) {
+        Objects.requireNonNull(key, "key");
+        return read(cell(key), Txn.current());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> StoreValue<T> read(Cell c, Txn t) {
+        if (t.active()) {
+            Object v = t.readRef(c);
+            return new StoreValue<>(this, c, t.viewSeq(c), (T) v);
+        }
+        Version v = Txn.latest(c, BUSY_SPINS);
+        if (v == null) {
+            throw busy(c);
+        }
+        return new StoreValue<>(this, c, v.seq, (T) v.ref);
+    }
+
+    @Override
+    public Changeset using(String... keys) {
+        Cell[] cs = cellsOf(keys, true);
+        LinkedHashMap<String, StoreValue<Object>> values = new LinkedHashMap<>();
+        Txn t = Txn.current();
+        if (t.active()) {
+            for (Cell c : cs) {
+                values.put((String) c.name, read(c, t));
+            }
+        } else {
+            Version[] vs = snapshot(cs);
+            for (int i = 0; i < cs.length; i++) {
+                values.put((String) cs[i].name, new StoreValue<>(this, cs[i], vs[i].seq, vs[i].ref));
+            }
+        }
+        return new StoreChangeset(this, values);
+    }
+
+    /** One consistent snapshot of {@code cs} outside a transaction; null entries for null cells. */
+    private Version[] snapshot(Cell[] cs) {
+        Version[] vs = new Version[cs.length];
+        Cell missing = null;
+        for (int attempt = 0; attempt < SNAPSHOT_TRIES; attempt++) {
+            long rv = GlobalClock.now();
+            missing = null;
+            for (int i = 0; i < cs.length && missing == null; i++) {
+                if (cs[i] != null) {
+                    vs[i] = Txn.at(cs[i], rv, BUSY_SPINS);
+                    if (vs[i] == null) {
+                        missing = cs[i];
+                    }
+                }
+            }
+            if (missing == null) {
+                return vs;
+            }
+        }
+        throw busy(missing);
+    }
+
+    private Cell[] cellsOf(String[] keys, boolean create) {
+        Objects.requireNonNull(keys, "keys");
+        Cell[] cs = new Cell[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            String k = Objects.requireNonNull(keys[i], "keys[" + i + "]");
+            cs[i] = create ? cell(k) : cells.get(k);
+        }
+        return cs;
+    }
+
+    @Override
+    public <T> Value<T> set(String key, Value<T> value) {
+        Objects.requireNonNull(key, "key");
+        StoreValue<T> sv = own(value, "value");
+        if (!sv.key().equals(key)) {
+            throw new IllegalArgumentException("value of key '" + sv.key() + "' cannot be set as key '" + key + "'");
+        }
+        Txn t = Txn.current();
+        if (t.active()) {
+            stage(t, sv);
+            return sv;
+        }
+        int r = t.commitAlone(new Cell[] {sv.cell}, new long[] {sv.version}, null,
+                new Object[] {sv.value}, null, false);
+        if (r == Txn.BUSY) {
+            throw busy(sv.cell);
+        }
+        if (r != Txn.COMMITTED) {
+            throw stale(sv);
+        }
+        sv.version++;
+        sv.dirty = false;
+        return sv;
+    }
+
+    @Override
+    public void setValues(Changeset values) {
+        StoreChangeset cs = ownChangeset(values);
+        if (cs.committed) {
+            throw new IllegalStateException("changeset " + cs.values.keySet() + " was already committed;"
+                    + " take fresh copies with Store.using(...)");
+        }
+        Txn t = Txn.current();
+        if (t.active()) {
+            if (t.isReadOnly() && cs.values.values().stream().anyMatch(v -> v.dirty)) {
+                throw new IllegalStateException("commit of changeset " + cs.values.keySet()
+                        + " inside a read-only transaction");
+            }
+            for (StoreValue<Object> v : cs.values.values()) {
+                if (v.dirty) {
+                    stage(t, v);
+                } else if (t.viewSeq(v.cell) != v.version) {
+                    throw t.conflict(v.cell, false);
+                }
+            }
+            cs.committed = true;
+            return;
+        }
+        int n = cs.values.size();
+        Cell[] cells = new Cell[n];
+        long[] seqs = new long[n];
+        boolean[] write = new boolean[n];
+        Object[] refs = new Object[n];
+        List<StoreValue<Object>> vs = new ArrayList<>(cs.values.values());
+        for (int i = 0; i < n; i++) {
+            StoreValue<Object> v = vs.get(i);
+            cells[i] = v.cell;
+            seqs[i] = v.version;
+            write[i] = v.dirty;
+            refs[i] = v.value;
+        }
+        int r = t.commitAlone(cells, seqs, write, refs, null, false);
+        if (r == Txn.BUSY) {
+            throw new BusyRetry("a concurrent commit holds one of " + cs.values.keySet() + "; try again");
+        }
+        if (r != Txn.COMMITTED) {
+            throw stale(vs.get(r - 3));
+        }
+        for (StoreValue<Object> v : vs) {
+            if (v.dirty) {
+                v.version++;
+                v.dirty = false;
+            }
+        }
+        cs.committed = true;
+    }
+
+    /** Inside a transaction: check the copy is current in it, then buffer the write. */
+    private void stage(Txn t, StoreValue<?> sv) {
+        if (t.isReadOnly()) {
+            throw new IllegalStateException("commit of '" + sv.key() + "' inside a read-only transaction");
+        }
+        long current = t.viewSeq(sv.cell);
+        if (current != sv.version) {
+            throw t.conflict(sv.cell, false);
+        }
+        boolean again = t.hasWritten(sv.cell);
+        t.writeRef(sv.cell, sv.value);
+        sv.version = again ? current : current + 1;
+        sv.dirty = false;
+    }
+
+    @Override
+    public Set<String> names() {
+        return Collections.unmodifiableSet(new TreeSet<>(cells.keySet()));
+    }
+
+    @Override
+    public Map<String, Object> export(String... keys) {
+        String[] ks = keys == null || keys.length == 0 ? sortedKeys() : keys;
+        Cell[] cs = cellsOf(ks, false);
+        Map<String, Object> out = new LinkedHashMap<>();
+        Txn t = Txn.current();
+        if (t.active()) {
+            for (int i = 0; i < cs.length; i++) {
+                out.put(ks[i], cs[i] == null ? null : t.readRef(cs[i]));
+            }
+        } else {
+            Version[] vs = snapshot(cs);
+            for (int i = 0; i < cs.length; i++) {
+                out.put(ks[i], vs[i] == null ? null : vs[i].ref);
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    @Override
+    public String dump() {
+        String[] ks = sortedKeys();
+        Cell[] cs = cellsOf(ks, false);
+        StringBuilder sb = new StringBuilder();
+        Txn t = Txn.current();
+        Version[] vs = t.active() ? null : snapshot(cs);
+        for (int i = 0; i < cs.length; i++) {
+            long seq;
+            Object value;
+            if (vs != null) {
+                seq = vs[i].seq;
+                value = vs[i].ref;
+            } else {
+                value = t.readRef(cs[i]);
+                seq = t.viewSeq(cs[i]);
+            }
+            sb.append(ks[i]).append(' ').append(seq).append(' ').append(value).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private String[] sortedKeys() {
+        return new TreeSet<>(cells.keySet()).toArray(new String[0]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> StoreValue<T> own(Value<T> value, String what) {
+        Objects.requireNonNull(value, what);
+        if (!(value instanceof StoreValue) || ((StoreValue<T>) value).store != this) {
+            throw new IllegalArgumentException(what + " " + value + " belongs to another store than " + this);
+        }
+        return (StoreValue<T>) value;
+    }
+
+    private StoreChangeset ownChangeset(Changeset values) {
+        Objects.requireNonNull(values, "values");
+        if (!(values instanceof StoreChangeset) || ((StoreChangeset) values).store != this) {
+            throw new IllegalArgumentException("changeset " + values.keys() + " belongs to another store than " + this);
+        }
+        return (StoreChangeset) values;
+    }
+
+    private static BusyRetry busy(Cell c) {
+        return new BusyRetry("a concurrent commit holds key '" + c.name + "'; try again");
+    }
+
+    private ConcurrentUpdate stale(StoreValue<?> v) {
+        return new ConcurrentUpdate("key '" + v.key() + "' was committed by someone else since version "
+                + v.version + " was read (store has version " + v.cell.head.seq + ")");
+    }
+
+    @Override
+    public String toString() {
+        return label != null ? "Store[" + label + "]" : "Store@" + Integer.toHexString(System.identityHashCode(this));
+    }
+}
