@@ -2,14 +2,18 @@ package io.stm4j.internal;
 
 /**
  * Guarantees progress under unlimited retries: a transaction that has lost
- * {@link #PRIORITY_AFTER} times in a row takes the priority gate, and while it holds the gate no
- * other commit starts (commits already running finish, since they never wait). The privileged
- * transaction therefore wins within a few attempts, so a long transaction is never starved by a
- * stream of short ones. One transaction holds the gate at a time; the others keep retrying
- * normally and take it in turn.
+ * {@link #PRIORITY_AFTER} times in a row takes the priority gate, and while it holds the gate
+ * other commits defer to it (commits already running finish, since they never wait). The
+ * privileged transaction therefore wins within a few attempts, so a long transaction is never
+ * starved by a stream of short ones. One transaction holds the gate at a time; the others keep
+ * retrying normally and take it in turn.
+ *
+ * <p>A commit defers for at most {@link #MAX_DEFER_NANOS} and then proceeds: a privileged body
+ * that waits for another thread's transaction (a future, a latch) must not deadlock with it.
  */
 final class ContentionManager {
     static final int PRIORITY_AFTER = Integer.getInteger("stm4j.priorityAfter", 12);
+    static final long MAX_DEFER_NANOS = 50_000_000L;
 
     private static volatile Txn gate;
     private static final java.lang.invoke.VarHandle GATE;
@@ -42,10 +46,14 @@ final class ContentionManager {
         return g == null || g == t;
     }
 
-    /** Waits until a commit by {@code t} may start; bounded by the privileged transaction's run. */
+    /** Defers a commit by {@code t} to the privileged transaction, for {@link #MAX_DEFER_NANOS} at most. */
     static void awaitCommitTurn(Txn t) {
+        if (mayCommit(t)) {
+            return;
+        }
+        long deadline = System.nanoTime() + MAX_DEFER_NANOS;
         int spins = 0;
-        while (!mayCommit(t)) {
+        while (!mayCommit(t) && System.nanoTime() - deadline < 0) {
             spins = Backoff.spinOrYield(spins);
         }
     }

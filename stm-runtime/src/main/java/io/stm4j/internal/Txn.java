@@ -797,7 +797,7 @@ final class Txn {
      * Commits cells outside any transaction, as a transaction of their own: locks them all, checks
      * {@code expectedSeq} where given (-1: no check), publishes the writes.
      *
-     * @param wait whether to wait for locks and the priority gate rather than fail with BUSY
+     * @param wait whether to wait for locks rather than fail with BUSY
      * @return COMMITTED, BUSY (nothing written), or the index + 3 of the first stale cell
      */
     int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs, long[] prims,
@@ -805,12 +805,7 @@ final class Txn {
         int n = cells.length;
         int failures = 0;
         while (true) {
-            if (!ContentionManager.mayCommit(this)) {
-                if (!wait) {
-                    return BUSY;
-                }
-                ContentionManager.awaitCommitTurn(this);
-            }
+            ContentionManager.awaitCommitTurn(this);
             wv = 0L;
             int locked = 0;
             int outcome = COMMITTED;

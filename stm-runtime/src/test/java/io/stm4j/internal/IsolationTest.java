@@ -1,0 +1,165 @@
+package io.stm4j.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stm4j.Stm;
+import io.stm4j.Store;
+import io.stm4j.Value;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Isolation and opacity: no attempt, committed or not, ever sees a state no serial order gives. */
+class IsolationTest {
+    private static final int ACCOUNTS = 64;
+    private static final long INITIAL = 1_000;
+
+    @Test
+    void bankTotalIsConservedAndAuditsNeverSeeAWrongTotal() throws Exception {
+        Store s = Store.create();
+        String[] keys = new String[ACCOUNTS];
+        for (int i = 0; i < ACCOUNTS; i++) {
+            keys[i] = "acct-" + i;
+            Value<Long> v = s.useVar(keys[i]);
+            v.set(INITIAL);
+            v.commit();
+        }
+        int transfers = 100_000 * Concurrently.SCALE;
+        AtomicBoolean writersDone = new AtomicBoolean();
+        AtomicLong audits = new AtomicLong();
+        AtomicLong violations = new AtomicLong();
+        AtomicLong writersLeft = new AtomicLong(4);
+        Concurrently.Worker writer = i -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int n = 0; n < transfers; n++) {
+                int from = rnd.nextInt(ACCOUNTS);
+                int to = (from + 1 + rnd.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
+                long amount = rnd.nextInt(50);
+                Stm.atomic(() -> {
+                    Value<Long> a = s.useVar(keys[from]);
+                    Value<Long> b = s.useVar(keys[to]);
+                    a.set(a.get() - amount);
+                    b.set(b.get() + amount);
+                    a.commit();
+                    b.commit();
+                });
+            }
+            if (writersLeft.decrementAndGet() == 0) {
+                writersDone.set(true);
+            }
+        };
+        Concurrently.Worker auditor = i -> {
+            do {
+                // alternate read-only (multi-version) and read-write (validated) audits
+                boolean readOnly = (audits.get() & 1) == 0;
+                long total = Transactions.atomic(() -> {
+                    long sum = 0;
+                    for (String k : keys) {
+                        sum += s.<Long>useVar(k).get();
+                    }
+                    return sum;
+                }, -1, -1L, readOnly);
+                Map<String, Object> exported = s.export(keys);
+                long exportedTotal = exported.values().stream().mapToLong(o -> (Long) o).sum();
+                if (total != ACCOUNTS * INITIAL) {
+                    violations.incrementAndGet();
+                }
+                if (exportedTotal != ACCOUNTS * INITIAL) {
+                    violations.incrementAndGet();
+                }
+                audits.incrementAndGet();
+            } while (!writersDone.get());
+        };
+        Concurrently.run(300, writer, writer, writer, writer, auditor);
+        long total = s.export(keys).values().stream().mapToLong(o -> (Long) o).sum();
+        assertThat(total).isEqualTo(ACCOUNTS * INITIAL);
+        assertThat(violations.get()).as("audits that saw a wrong total, of %d", audits.get()).isZero();
+        assertThat(audits.get()).isPositive();
+    }
+
+    @Test
+    void noAttemptEverSeesAnInconsistentSnapshot() throws Exception {
+        Store s = Store.create();
+        Value<Long> x0 = s.useVar("x");
+        x0.set(0L);
+        x0.commit();
+        Value<Long> y0 = s.useVar("y");
+        y0.set(0L);
+        y0.commit();
+        int writes = 50_000 * Concurrently.SCALE;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicLong attempts = new AtomicLong();
+        AtomicLong inconsistent = new AtomicLong();
+        AtomicLong writersLeft = new AtomicLong(2);
+        Concurrently.Worker writer = i -> {
+            for (int n = 0; n < writes; n++) {
+                Stm.atomic(() -> {
+                    Value<Long> x = s.useVar("x");
+                    x.set(x.get() + 1);
+                    x.commit();
+                    Value<Long> y = s.useVar("y");
+                    y.set(y.get() + 1);
+                    y.commit();
+                });
+            }
+            if (writersLeft.decrementAndGet() == 0) {
+                done.set(true);
+            }
+        };
+        Concurrently.Worker reader = i -> {
+            boolean readOnly = i % 2 == 0;
+            do {
+                Transactions.atomic(() -> {
+                    attempts.incrementAndGet();
+                    long x = s.<Long>useVar("x").get();
+                    // widen the window between the two reads
+                    for (int k = 0; k < 50; k++) {
+                        Thread.onSpinWait();
+                    }
+                    long y = s.<Long>useVar("y").get();
+                    if (x != y) {
+                        inconsistent.incrementAndGet(); // recorded even if this attempt later aborts
+                    }
+                    if (!readOnly) {
+                        Value<Long> z = s.useVar("z-" + Thread.currentThread().getName());
+                        z.set(x);
+                        z.commit(); // a write, so that the attempt is validated at commit
+                    }
+                    return null;
+                }, -1, -1L, readOnly);
+            } while (!done.get());
+        };
+        Concurrently.run(300, writer, writer, reader, reader);
+        assertThat(inconsistent.get()).as("attempts that saw x != y, of %d", attempts.get()).isZero();
+        assertThat(s.<Long>useVar("x").get()).isEqualTo(2L * writes);
+        assertThat(s.<Long>useVar("y").get()).isEqualTo(2L * writes);
+    }
+
+    @Test
+    void writeSkewIsImpossible() throws Exception {
+        int rounds = 2_000 * Concurrently.SCALE;
+        int both = 0;
+        for (int r = 0; r < rounds; r++) {
+            Store s = Store.create();
+            // each transaction: if x + y == 0 (both "on call"), take itself off call
+            Concurrently.Worker w = i -> Stm.atomic(() -> {
+                Value<Integer> x = s.useVar("x");
+                Value<Integer> y = s.useVar("y");
+                int sum = (x.get() == null ? 0 : x.get()) + (y.get() == null ? 0 : y.get());
+                if (sum == 0) {
+                    Value<Integer> mine = i == 0 ? x : y;
+                    mine.set(1);
+                    mine.commit();
+                }
+            });
+            Concurrently.run(30, w, w);
+            Map<String, Object> e = s.export("x", "y");
+            if (Integer.valueOf(1).equals(e.get("x")) && Integer.valueOf(1).equals(e.get("y"))) {
+                both++;
+            }
+        }
+        assertThat(both).as("rounds in which both transactions committed on the same snapshot").isZero();
+    }
+}
