@@ -23,23 +23,22 @@ public final class Cell {
     final int hash;
     /** The key, or the field's name, for messages and statistics. */
     final Object name;
+    /**
+     * The object whose field this cell backs (null for keys and static fields). A shallow copy of
+     * the object ({@code clone()}, a Mockito spy) copies the reference to the cell too; comparing
+     * {@code home} tells the copy to take a cell of its own.
+     */
+    final Object home;
 
     Cell(Object name, Object ref, long prim) {
-        this.name = name;
-        this.hash = ThreadLocalRandom.current().nextInt() | 1;
-        this.head = new Version(ref, prim, 0L, 0L, null);
+        this(name, null, ref, prim);
     }
 
-    /**
-     * A cell for a {@code @Shared} field.
-     *
-     * @param name the field's name, for messages
-     * @param initial the field's initial value, or null
-     * @param initialBits a primitive field's initial bits
-     * @return a new cell at version 0
-     */
-    public static Cell forField(String name, Object initial, long initialBits) {
-        return new Cell(name, initial, initialBits);
+    Cell(Object name, Object home, Object ref, long prim) {
+        this.name = name;
+        this.home = home;
+        this.hash = ThreadLocalRandom.current().nextInt() | 1;
+        this.head = new Version(ref, prim, 0L, 0L, null);
     }
 
     boolean tryLock(Txn t) {

@@ -66,7 +66,7 @@ final class VersionedStore implements Store {
                 values.put((String) c.name, read(c, t));
             }
         } else {
-            Version[] vs = snapshot(cs);
+            Version[] vs = snapshotOf(keys).versions; // the keys exist now: created above
             for (int i = 0; i < cs.length; i++) {
                 values.put((String) cs[i].name, new StoreValue<>(this, cs[i], vs[i].seq, vs[i].ref));
             }
@@ -74,23 +74,38 @@ final class VersionedStore implements Store {
         return new StoreChangeset(this, values);
     }
 
-    /** One consistent snapshot of {@code cs} outside a transaction; null entries for null cells. */
-    private Version[] snapshot(Cell[] cs) {
-        Version[] vs = new Version[cs.length];
+    /** Keys and their versions, read as one snapshot. */
+    private static final class Snap {
+        final String[] keys;
+        final Version[] versions;
+
+        Snap(String[] keys, Version[] versions) {
+            this.keys = keys;
+            this.versions = versions;
+        }
+    }
+
+    /**
+     * One consistent snapshot outside a transaction, without creating keys. The key list (all keys
+     * when {@code keys} is null) and the cells are read after the snapshot time is taken, so a key
+     * created and committed concurrently falls entirely before or entirely after the snapshot.
+     */
+    private Snap snapshotOf(String[] keys) {
         Cell missing = null;
         for (int attempt = 0; attempt < SNAPSHOT_TRIES; attempt++) {
             long rv = GlobalClock.now();
+            String[] ks = keys != null ? keys : sortedKeys();
+            Version[] vs = new Version[ks.length];
             missing = null;
-            for (int i = 0; i < cs.length && missing == null; i++) {
-                if (cs[i] != null) {
-                    vs[i] = Txn.at(cs[i], rv, BUSY_SPINS);
-                    if (vs[i] == null) {
-                        missing = cs[i];
-                    }
+            for (int i = 0; i < ks.length && missing == null; i++) {
+                Cell c = cells.get(ks[i]);
+                vs[i] = c == null ? null : Txn.at(c, rv, BUSY_SPINS);
+                if (c != null && vs[i] == null) {
+                    missing = c;
                 }
             }
             if (missing == null) {
-                return vs;
+                return new Snap(ks, vs);
             }
         }
         throw busy(missing);
@@ -205,18 +220,22 @@ final class VersionedStore implements Store {
 
     @Override
     public Map<String, Object> export(String... keys) {
-        String[] ks = keys == null || keys.length == 0 ? sortedKeys() : keys;
-        Cell[] cs = cellsOf(ks, false);
+        boolean all = keys == null || keys.length == 0;
+        if (!all) {
+            cellsOf(keys, false); // null checks, naming the bad argument
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         Txn t = Txn.current();
         if (t.active()) {
-            for (int i = 0; i < cs.length; i++) {
-                out.put(ks[i], cs[i] == null ? null : t.readRef(cs[i]));
+            String[] ks = all ? sortedKeys() : keys;
+            for (String k : ks) {
+                Cell c = cells.get(k);
+                out.put(k, c == null ? null : t.readRef(c));
             }
         } else {
-            Version[] vs = snapshot(cs);
-            for (int i = 0; i < cs.length; i++) {
-                out.put(ks[i], vs[i] == null ? null : vs[i].ref);
+            Snap snap = snapshotOf(all ? null : keys);
+            for (int i = 0; i < snap.keys.length; i++) {
+                out.put(snap.keys[i], snap.versions[i] == null ? null : snap.versions[i].ref);
             }
         }
         return Collections.unmodifiableMap(out);
@@ -224,24 +243,25 @@ final class VersionedStore implements Store {
 
     @Override
     public String dump() {
-        String[] ks = sortedKeys();
-        Cell[] cs = cellsOf(ks, false);
         StringBuilder sb = new StringBuilder();
         Txn t = Txn.current();
-        Version[] vs = t.active() ? null : snapshot(cs);
-        for (int i = 0; i < cs.length; i++) {
-            long seq;
-            Object value;
-            if (vs != null) {
-                seq = vs[i].seq;
-                value = vs[i].ref;
-            } else {
-                value = t.readRef(cs[i]);
-                seq = t.viewSeq(cs[i]);
+        if (t.active()) {
+            for (String k : sortedKeys()) {
+                Cell c = cells.get(k);
+                Object value = t.readRef(c);
+                line(sb, k, t.viewSeq(c), value);
             }
-            sb.append(ks[i]).append(' ').append(seq).append(' ').append(value).append('\n');
+        } else {
+            Snap snap = snapshotOf(null);
+            for (int i = 0; i < snap.keys.length; i++) {
+                line(sb, snap.keys[i], snap.versions[i].seq, snap.versions[i].ref);
+            }
         }
         return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String key, long version, Object value) {
+        sb.append(key).append(' ').append(version).append(' ').append(value).append('\n');
     }
 
     private String[] sortedKeys() {

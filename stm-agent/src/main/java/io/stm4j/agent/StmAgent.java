@@ -1,0 +1,107 @@
+package io.stm4j.agent;
+
+import io.stm4j.Shared;
+import io.stm4j.agent.internal.AgentOptions;
+import io.stm4j.agent.internal.StmTransformer;
+import io.stm4j.internal.AgentSupport;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stm4j Java agent: makes {@code @Shared} fields and {@code @Atomic} methods transactional.
+ *
+ * <p>Attach it at JVM start, before any application class loads:
+ * <pre>java -javaagent:stm-agent-&lt;version&gt;.jar[=verbose,exclude=com.example.legacy.] -cp app.jar Main</pre>
+ * Arguments: {@code verbose} logs each rewritten class; {@code exclude=<prefix>} (repeatable) leaves
+ * classes whose name starts with the prefix alone. An unknown argument stops the JVM with an error
+ * naming it. The application's class path must hold {@code stm-runtime} (and {@code stm-api}).
+ *
+ * <p>The agent rewrites a class when it is first loaded. Classes already loaded when it arrives
+ * ({@link #install()}) are not rewritten: accesses to their {@code @Shared} fields stay plain, and
+ * {@code install()} logs each such class by name.
+ *
+ * <p>Limits: reflection, {@code MethodHandle}/{@code VarHandle} access, {@code Unsafe}, JNI and array
+ * elements bypass the store; only the array reference in a {@code @Shared} field is transactional.
+ */
+public final class StmAgent {
+    private static final System.Logger LOG = System.getLogger("io.stm4j.agent");
+
+    private StmAgent() {
+    }
+
+    /**
+     * Entry point for {@code -javaagent}.
+     *
+     * @param args the agent arguments
+     * @param inst the instrumentation
+     */
+    public static void premain(String args, Instrumentation inst) {
+        start(args, inst, "-javaagent");
+    }
+
+    /**
+     * Entry point for attaching to a running JVM.
+     *
+     * @param args the agent arguments
+     * @param inst the instrumentation
+     */
+    public static void agentmain(String args, Instrumentation inst) {
+        start(args, inst, "dynamic attach");
+    }
+
+    /**
+     * Attaches the agent to this JVM if it is not active yet (for tests and tools). Classes loaded
+     * before this call are not rewritten; those that declare {@code @Shared} fields are logged.
+     *
+     * @throws IllegalStateException if the JVM does not allow attaching an agent
+     */
+    public static synchronized void install() {
+        if (AgentSupport.isActive()) {
+            return;
+        }
+        Instrumentation inst = net.bytebuddy.agent.ByteBuddyAgent.install();
+        start(null, inst, "StmAgent.install()");
+    }
+
+    private static synchronized void start(String args, Instrumentation inst, String how) {
+        AgentOptions options = AgentOptions.parse(args);
+        if (!AgentSupport.activate(how)) {
+            throw new IllegalStateException("the stm4j agent is already active (attached by "
+                    + AgentSupport.activatedBy() + "); attach it once");
+        }
+        StmTransformer transformer = new StmTransformer(options);
+        List<String> missed = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (declaresShared(c)) {
+                transformer.markPreloaded(c.getName());
+                missed.add(c.getName());
+            }
+        }
+        inst.addTransformer(transformer, false);
+        for (String name : missed) {
+            LOG.log(System.Logger.Level.WARNING, "stm4j: " + name + " was loaded before the agent ("
+                    + how + "); its @Shared fields are NOT transactional. Attach the agent with"
+                    + " -javaagent so that it starts before the application.");
+        }
+    }
+
+    private static boolean declaresShared(Class<?> c) {
+        ClassLoader l = c.getClassLoader();
+        if (l == null || c.isArray() || c.isPrimitive() || c.getName().startsWith("java.")
+                || c.getName().startsWith("jdk.") || c.getName().startsWith("sun.")) {
+            return false;
+        }
+        try {
+            for (Field f : c.getDeclaredFields()) {
+                if (f.isAnnotationPresent(Shared.class)) {
+                    return true;
+                }
+            }
+        } catch (Throwable e) {
+            return false; // a class whose fields cannot be listed cannot be fixed here either
+        }
+        return false;
+    }
+}

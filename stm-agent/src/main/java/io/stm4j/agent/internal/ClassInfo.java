@@ -1,0 +1,176 @@
+package io.stm4j.agent.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/** What the agent needs to know about one class: its supertypes, fields and {@code @Atomic} methods. */
+final class ClassInfo {
+    static final String SHARED_DESC = "Lio/stm4j/Shared;";
+    static final String ATOMIC_DESC = "Lio/stm4j/Atomic;";
+
+    /** One declared field. */
+    static final class FieldInfo {
+        final String name;
+        final String desc;
+        final int access;
+        boolean shared;
+
+        FieldInfo(String name, String desc, int access) {
+            this.name = name;
+            this.desc = desc;
+            this.access = access;
+        }
+
+        boolean isStatic() {
+            return (access & Opcodes.ACC_STATIC) != 0;
+        }
+
+        boolean isFinal() {
+            return (access & Opcodes.ACC_FINAL) != 0;
+        }
+    }
+
+    /** One method annotated {@code @Atomic}. */
+    static final class AtomicMethod {
+        final String name;
+        final String desc;
+        final int access;
+
+        AtomicMethod(String name, String desc, int access) {
+            this.name = name;
+            this.desc = desc;
+            this.access = access;
+        }
+    }
+
+    final String name;
+    final String superName;
+    final List<String> interfaces;
+    final int access;
+    final int version;
+    final Map<String, FieldInfo> fields;
+    final List<AtomicMethod> atomicMethods;
+
+    private ClassInfo(String name, String superName, List<String> interfaces, int access, int version,
+                      Map<String, FieldInfo> fields, List<AtomicMethod> atomicMethods) {
+        this.name = name;
+        this.superName = superName;
+        this.interfaces = interfaces;
+        this.access = access;
+        this.version = version;
+        this.fields = fields;
+        this.atomicMethods = atomicMethods;
+    }
+
+    boolean declaresShared() {
+        for (FieldInfo f : fields.values()) {
+            if (f.shared) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The @Shared fields the agent can make transactional: not final. */
+    List<FieldInfo> rewritableShared() {
+        List<FieldInfo> out = new ArrayList<>();
+        for (FieldInfo f : fields.values()) {
+            if (f.shared && !f.isFinal()) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    /** Messages for every misuse of the annotations in this class, each naming class and member. */
+    List<String> misuses() {
+        List<String> out = new ArrayList<>();
+        String cls = name.replace('/', '.');
+        for (FieldInfo f : fields.values()) {
+            if (f.shared && f.isFinal()) {
+                out.add("@Shared field " + cls + "." + f.name + " is final: a final field cannot be"
+                        + " transactional; remove 'final' or the annotation");
+            }
+        }
+        for (AtomicMethod m : atomicMethods) {
+            if ((m.access & Opcodes.ACC_ABSTRACT) != 0) {
+                out.add("@Atomic method " + cls + "." + m.name + m.desc + " is abstract: annotate the"
+                        + " implementing method instead");
+            } else if ((m.access & Opcodes.ACC_NATIVE) != 0) {
+                out.add("@Atomic method " + cls + "." + m.name + m.desc + " is native: its body cannot run"
+                        + " as a transaction");
+            }
+        }
+        return out;
+    }
+
+    static ClassInfo parse(byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        Collector c = new Collector();
+        reader.accept(c, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return new ClassInfo(c.name, c.superName, c.interfaces, c.access, c.version,
+                Collections.unmodifiableMap(c.fields), Collections.unmodifiableList(c.atomics));
+    }
+
+    private static final class Collector extends ClassVisitor {
+        String name;
+        String superName;
+        List<String> interfaces = List.of();
+        int access;
+        int version;
+        final Map<String, FieldInfo> fields = new LinkedHashMap<>();
+        final List<AtomicMethod> atomics = new ArrayList<>();
+
+        Collector() {
+            super(Opcodes.ASM9);
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                          String[] interfaces) {
+            this.version = version;
+            this.access = access;
+            this.name = name;
+            this.superName = superName;
+            this.interfaces = interfaces == null ? List.of() : List.of(interfaces);
+        }
+
+        @Override
+        public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+            FieldInfo f = new FieldInfo(name, descriptor, access);
+            fields.put(name, f);
+            return new FieldVisitor(Opcodes.ASM9) {
+                @Override
+                public AnnotationVisitor visitAnnotation(String desc, boolean visible) {
+                    if (SHARED_DESC.equals(desc)) {
+                        f.shared = true;
+                    }
+                    return null;
+                }
+            };
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            return new MethodVisitor(Opcodes.ASM9) {
+                @Override
+                public AnnotationVisitor visitAnnotation(String desc, boolean visible) {
+                    if (ATOMIC_DESC.equals(desc)) {
+                        atomics.add(new AtomicMethod(name, descriptor, access));
+                    }
+                    return null;
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.stm4j.agent.internal;
+
+import java.util.List;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Rewrites one class for stm4j.
+ *
+ * <p>For each {@code @Shared} field {@code f} the class declares it adds a cell field
+ * ({@code stm$cell$f}), a metadata constant ({@code stm$meta$f}, set first thing in the static
+ * initialiser) and three public static synthetic accessors: {@code stm$get$f}, {@code stm$set$f}
+ * and {@code stm$init$f} (a constructor's or static initialiser's direct write). In every method it
+ * replaces each field instruction on a {@code @Shared} field, of this class or any other, with a
+ * call to the declaring class's accessor; the call has exactly the stack shape of the instruction
+ * it replaces, so frames, line numbers and local variables stay as they were.
+ *
+ * <p>Misuses found in the class are raised by its static initialiser, naming the member.
+ */
+final class FieldRewriter extends ClassVisitor {
+    static final String CELL = "io/stm4j/internal/Cell";
+    static final String META = "io/stm4j/internal/FieldMeta";
+    static final String BRIDGE = "io/stm4j/internal/FieldBridge";
+    static final String CELL_PREFIX = "stm$cell$";
+    static final String META_PREFIX = "stm$meta$";
+
+    private final ClassInfo self;
+    private final SharedIndex index;
+    private final ClassLoader loader;
+    private final List<ClassInfo.FieldInfo> shared;
+    private final List<String> misuses;
+    private boolean sawClinit;
+
+    FieldRewriter(ClassVisitor next, ClassInfo self, SharedIndex index, ClassLoader loader) {
+        super(Opcodes.ASM9, next);
+        this.self = self;
+        this.index = index;
+        this.loader = loader;
+        this.shared = self.rewritableShared();
+        this.misuses = self.misuses();
+    }
+
+    private boolean needsPrologue() {
+        return !shared.isEmpty() || !misuses.isEmpty();
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                     String[] exceptions) {
+        MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+        if (mv == null) {
+            return null;
+        }
+        boolean clinit = "<clinit>".equals(name);
+        if (clinit) {
+            sawClinit = true;
+        }
+        return new Accesses(mv, "<init>".equals(name), clinit);
+    }
+
+    @Override
+    public void visitEnd() {
+        for (ClassInfo.FieldInfo f : shared) {
+            int st = f.isStatic() ? Opcodes.ACC_STATIC : 0;
+            super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_VOLATILE
+                    | Opcodes.ACC_TRANSIENT | st, CELL_PREFIX + f.name, "L" + CELL + ";", null, null).visitEnd();
+            super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL,
+                    META_PREFIX + f.name, "L" + META + ";", null, null).visitEnd();
+            getter(f);
+            setter(f);
+            initializer(f);
+        }
+        if (needsPrologue() && !sawClinit) {
+            MethodVisitor mv = super.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+            mv.visitCode();
+            prologue(mv);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(2, 0);
+            mv.visitEnd();
+        }
+        super.visitEnd();
+    }
+
+    /** First thing in the static initialiser: raise misuses, then set up each field's metadata. */
+    private void prologue(MethodVisitor mv) {
+        for (String m : misuses) {
+            mv.visitLdcInsn(m);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "misuse", "(Ljava/lang/String;)V", false);
+        }
+        for (ClassInfo.FieldInfo f : shared) {
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/invoke/MethodHandles", "lookup",
+                    "()Ljava/lang/invoke/MethodHandles$Lookup;", false);
+            mv.visitLdcInsn(f.name);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, META, "of",
+                    "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;)L" + META + ";", false);
+            mv.visitFieldInsn(Opcodes.PUTSTATIC, self.name, META_PREFIX + f.name, "L" + META + ";");
+        }
+    }
+
+    // ----------------------------------------------------------------- accessors
+
+    private static String kind(String desc) {
+        switch (desc.charAt(0)) {
+            case 'J': return "Long";
+            case 'I': return "Int";
+            case 'S': return "Short";
+            case 'B': return "Byte";
+            case 'C': return "Char";
+            case 'Z': return "Boolean";
+            case 'F': return "Float";
+            case 'D': return "Double";
+            default: return "Ref";
+        }
+    }
+
+    private static String bridgeDesc(String desc) {
+        return "Ref".equals(kind(desc)) ? "Ljava/lang/Object;" : desc;
+    }
+
+    static String getterDesc(String owner, ClassInfo.FieldInfo f) {
+        return f.isStatic() ? "()" + f.desc : "(L" + owner + ";)" + f.desc;
+    }
+
+    static String setterDesc(String owner, ClassInfo.FieldInfo f) {
+        return f.isStatic() ? "(" + f.desc + ")V" : "(L" + owner + ";" + f.desc + ")V";
+    }
+
+    /** Pushes the cell field, the object (or null) and the metadata: the bridge's first three arguments. */
+    private void pushBridgeArgs(MethodVisitor mv, ClassInfo.FieldInfo f) {
+        if (f.isStatic()) {
+            mv.visitFieldInsn(Opcodes.GETSTATIC, self.name, CELL_PREFIX + f.name, "L" + CELL + ";");
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitFieldInsn(Opcodes.GETFIELD, self.name, CELL_PREFIX + f.name, "L" + CELL + ";");
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+        }
+        mv.visitFieldInsn(Opcodes.GETSTATIC, self.name, META_PREFIX + f.name, "L" + META + ";");
+    }
+
+    private MethodVisitor accessor(String prefix, ClassInfo.FieldInfo f, String desc) {
+        return super.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                prefix + f.name, desc, null, null);
+    }
+
+    private void getter(ClassInfo.FieldInfo f) {
+        MethodVisitor mv = accessor("stm$get$", f, getterDesc(self.name, f));
+        mv.visitCode();
+        pushBridgeArgs(mv, f);
+        String k = kind(f.desc);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "read" + k,
+                "(L" + CELL + ";Ljava/lang/Object;L" + META + ";)" + bridgeDesc(f.desc), false);
+        Type t = Type.getType(f.desc);
+        if ("Ref".equals(k) && !"Ljava/lang/Object;".equals(f.desc)) {
+            mv.visitTypeInsn(Opcodes.CHECKCAST, t.getInternalName());
+        }
+        mv.visitInsn(t.getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(3, f.isStatic() ? 0 : 1);
+        mv.visitEnd();
+    }
+
+    private void setter(ClassInfo.FieldInfo f) {
+        MethodVisitor mv = accessor("stm$set$", f, setterDesc(self.name, f));
+        mv.visitCode();
+        pushBridgeArgs(mv, f);
+        Type t = Type.getType(f.desc);
+        int valueSlot = f.isStatic() ? 0 : 1;
+        mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), valueSlot);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "write" + kind(f.desc),
+                "(L" + CELL + ";Ljava/lang/Object;L" + META + ";" + bridgeDesc(f.desc) + ")V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(3 + t.getSize(), valueSlot + t.getSize());
+        mv.visitEnd();
+    }
+
+    /**
+     * A constructor's (or static initialiser's) write: straight into the plain field while the
+     * object has no cell yet (it is not shared yet), through the cell otherwise.
+     */
+    private void initializer(ClassInfo.FieldInfo f) {
+        MethodVisitor mv = accessor("stm$init$", f, setterDesc(self.name, f));
+        mv.visitCode();
+        Type t = Type.getType(f.desc);
+        boolean st = f.isStatic();
+        int valueSlot = st ? 0 : 1;
+        Label viaCell = new Label();
+        if (st) {
+            mv.visitFieldInsn(Opcodes.GETSTATIC, self.name, CELL_PREFIX + f.name, "L" + CELL + ";");
+        } else {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitFieldInsn(Opcodes.GETFIELD, self.name, CELL_PREFIX + f.name, "L" + CELL + ";");
+        }
+        mv.visitJumpInsn(Opcodes.IFNONNULL, viaCell);
+        if (!st) {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+        }
+        mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), valueSlot);
+        mv.visitFieldInsn(st ? Opcodes.PUTSTATIC : Opcodes.PUTFIELD, self.name, f.name, f.desc);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitLabel(viaCell);
+        if ((self.version & 0xFFFF) >= Opcodes.V1_6) {
+            Object[] locals = st ? new Object[] {frameType(t)} : new Object[] {self.name, frameType(t)};
+            mv.visitFrame(Opcodes.F_NEW, locals.length, locals, 0, new Object[0]);
+        }
+        if (!st) {
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+        }
+        mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), valueSlot);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, self.name, "stm$set$" + f.name, setterDesc(self.name, f), false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(1 + t.getSize(), valueSlot + t.getSize());
+        mv.visitEnd();
+    }
+
+    private static Object frameType(Type t) {
+        switch (t.getSort()) {
+            case Type.BOOLEAN: case Type.BYTE: case Type.CHAR: case Type.SHORT: case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.LONG: return Opcodes.LONG;
+            case Type.FLOAT: return Opcodes.FLOAT;
+            case Type.DOUBLE: return Opcodes.DOUBLE;
+            case Type.ARRAY: return t.getDescriptor();
+            default: return t.getInternalName();
+        }
+    }
+
+    // ----------------------------------------------------------------- field instructions
+
+    /** Replaces field instructions on @Shared fields with accessor calls of the same stack shape. */
+    private final class Accesses extends MethodVisitor {
+        private final boolean constructor;
+        private final boolean staticInit;
+
+        Accesses(MethodVisitor mv, boolean constructor, boolean staticInit) {
+            super(Opcodes.ASM9, mv);
+            this.constructor = constructor;
+            this.staticInit = staticInit;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            if (staticInit && needsPrologue()) {
+                prologue(this.mv);
+            }
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(staticInit ? Math.max(maxStack, 2) : maxStack, maxLocals);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            SharedIndex.Resolved r = index.resolveShared(loader, owner, name);
+            if (r == null) {
+                super.visitFieldInsn(opcode, owner, name, descriptor);
+                return;
+            }
+            String decl = r.declaring.name;
+            ClassInfo.FieldInfo f = r.field;
+            boolean own = decl.equals(self.name);
+            switch (opcode) {
+                case Opcodes.GETFIELD:
+                case Opcodes.GETSTATIC:
+                    call(owner, "stm$get$" + name, getterDesc(decl, f));
+                    break;
+                case Opcodes.PUTFIELD:
+                    call(owner, (own && constructor ? "stm$init$" : "stm$set$") + name, setterDesc(decl, f));
+                    break;
+                case Opcodes.PUTSTATIC:
+                    call(owner, (own && staticInit ? "stm$init$" : "stm$set$") + name, setterDesc(decl, f));
+                    break;
+                default:
+                    throw new IllegalStateException("unexpected field opcode " + opcode);
+            }
+        }
+
+        /**
+         * Calls through the referencing class, as javac does for inherited members: the accessor is
+         * public and static, so resolution finds it in the declaring class even when that class is
+         * not accessible from here.
+         */
+        private void call(String owner, String name, String desc) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, desc, false);
+        }
+    }
+}

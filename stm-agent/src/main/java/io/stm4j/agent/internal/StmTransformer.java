@@ -1,0 +1,227 @@
+package io.stm4j.agent.internal;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.description.field.FieldList;
+import net.bytebuddy.description.method.MethodList;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * The agent's class file transformer. For each class being loaded it first decides, from the
+ * constant pool alone, whether the class declares or touches anything of stm4j's; only those
+ * classes are rewritten (fields by {@link FieldRewriter}, {@code @Atomic} methods by
+ * {@link AtomicAdvice}). A class that cannot be rewritten is made to fail its static
+ * initialisation with the reason, rather than load silently non-transactional.
+ */
+public final class StmTransformer implements ClassFileTransformer {
+    private static final System.Logger LOG = System.getLogger("io.stm4j.agent");
+
+    private final SharedIndex index = new SharedIndex();
+    private final AgentOptions options;
+    private final ByteBuddy byteBuddy = new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE);
+
+    public StmTransformer(AgentOptions options) {
+        this.options = options;
+    }
+
+    /** Records a class that was loaded before the agent, so accesses to its fields stay plain. */
+    public void markPreloaded(String binaryName) {
+        index.markPreloaded(binaryName.replace('.', '/'));
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] bytes) {
+        if (className == null || classBeingRedefined != null || ignored(className)) {
+            return null;
+        }
+        ClassInfo self;
+        try {
+            if (!relevant(loader, className, bytes)) {
+                return null;
+            }
+            self = ClassInfo.parse(bytes);
+            index.remember(loader, self);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "stm4j: could not scan " + className.replace('/', '.')
+                    + "; left as it is", e);
+            return null;
+        }
+        for (String m : self.misuses()) {
+            LOG.log(System.Logger.Level.ERROR, "stm4j: " + m);
+        }
+        try {
+            byte[] out = rewrite(loader, className, bytes, self);
+            if (options.verbose) {
+                LOG.log(System.Logger.Level.INFO, "stm4j: rewrote " + className.replace('/', '.'));
+            }
+            return out;
+        } catch (Throwable e) {
+            String message = "stm4j agent could not rewrite " + className.replace('/', '.') + ": " + e;
+            LOG.log(System.Logger.Level.ERROR, message, e);
+            return poisoned(bytes, message);
+        }
+    }
+
+    private boolean ignored(String n) {
+        if (SharedIndex.isPlatform(n) || n.startsWith("io/stm4j/internal/") || n.startsWith("io/stm4j/agent/")
+                || n.startsWith("net/bytebuddy/") || n.startsWith("io/stm4j/Atomic") || n.startsWith("io/stm4j/Shared")) {
+            return true;
+        }
+        for (String prefix : options.excludes) {
+            if (n.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean relevant(ClassLoader loader, String className, byte[] bytes) {
+        ConstantPoolScan scan = ConstantPoolScan.of(bytes);
+        if (scan.mentionsAnnotations) {
+            return true;
+        }
+        for (String owner : scan.fieldOwners) {
+            if (owner.equals(className)) {
+                // own fields do not declare @Shared (no mention): inherited ones might
+                String superName = new ClassReader(bytes).getSuperName();
+                if (superName != null && index.hierarchyDeclaresShared(loader, superName)) {
+                    return true;
+                }
+            } else if (index.hierarchyDeclaresShared(loader, owner)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] rewrite(ClassLoader loader, String className, byte[] bytes, ClassInfo self) {
+        String binaryName = className.replace('/', '.');
+        ClassFileLocator locator = new ClassFileLocator.Compound(
+                ClassFileLocator.Simple.of(binaryName, bytes),
+                loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+        TypePool pool = TypePool.Default.of(locator);
+        TypeDescription type = pool.describe(binaryName).resolve();
+        DynamicType.Builder<?> builder = byteBuddy.redefine(type, locator)
+                .visit(new FieldRewriting(self, loader));
+        for (ClassInfo.AtomicMethod m : self.atomicMethods) {
+            if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                continue; // reported as a misuse
+            }
+            net.bytebuddy.description.method.MethodDescription.InDefinedShape md = type.getDeclaredMethods()
+                    .filter(ElementMatchers.named(m.name).and(ElementMatchers.hasDescriptor(m.desc))).getOnly();
+            net.bytebuddy.description.annotation.AnnotationDescription atomic = md.getDeclaredAnnotations().stream()
+                    .filter(a -> a.getAnnotationType().getName().equals("io.stm4j.Atomic")).findFirst()
+                    .orElseThrow();
+            int maxRetries = atomic.getValue("maxRetries").resolve(Integer.class);
+            long timeoutMillis = atomic.getValue("timeoutMillis").resolve(Long.class);
+            boolean readOnly = atomic.getValue("readOnly").resolve(Boolean.class);
+            builder = builder.visit(Advice.withCustomMapping()
+                    .bind(AtomicAdvice.MaxRetries.class, maxRetries)
+                    .bind(AtomicAdvice.TimeoutMillis.class, timeoutMillis)
+                    .bind(AtomicAdvice.ReadOnly.class, readOnly)
+                    .to(AtomicAdvice.class)
+                    .on(ElementMatchers.is(md)));
+        }
+        return builder.make().getBytes();
+    }
+
+    /** The field rewriting as a ByteBuddy visitor wrapper. */
+    private final class FieldRewriting implements AsmVisitorWrapper {
+        private final ClassInfo self;
+        private final ClassLoader loader;
+
+        FieldRewriting(ClassInfo self, ClassLoader loader) {
+            this.self = self;
+            this.loader = loader;
+        }
+
+        @Override
+        public int mergeWriter(int flags) {
+            return flags;
+        }
+
+        @Override
+        public int mergeReader(int flags) {
+            return flags;
+        }
+
+        @Override
+        public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor,
+                                 Implementation.Context implementationContext, TypePool typePool,
+                                 FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods,
+                                 int writerFlags, int readerFlags) {
+            return new FieldRewriter(classVisitor, self, index, loader);
+        }
+    }
+
+    /** The class as it was, but its static initialiser throws {@code message} first. */
+    private static byte[] poisoned(byte[] bytes, String message) {
+        try {
+            ClassReader reader = new ClassReader(bytes);
+            ClassWriter writer = new ClassWriter(reader, 0);
+            boolean[] sawClinit = new boolean[1];
+            reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+                @Override
+                public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                    MethodVisitor mv = super.visitMethod(access, name, desc, sig, ex);
+                    if (!"<clinit>".equals(name)) {
+                        return mv;
+                    }
+                    sawClinit[0] = true;
+                    return new MethodVisitor(Opcodes.ASM9, mv) {
+                        @Override
+                        public void visitCode() {
+                            super.visitCode();
+                            throwMessage(mv, message);
+                        }
+
+                        @Override
+                        public void visitMaxs(int maxStack, int maxLocals) {
+                            super.visitMaxs(Math.max(maxStack, 1), maxLocals);
+                        }
+                    };
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (!sawClinit[0]) {
+                        MethodVisitor mv = super.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+                        mv.visitCode();
+                        throwMessage(mv, message);
+                        mv.visitInsn(Opcodes.RETURN);
+                        mv.visitMaxs(1, 0);
+                        mv.visitEnd();
+                    }
+                    super.visitEnd();
+                }
+            }, 0);
+            return writer.toByteArray();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "stm4j: could not even mark the class as broken", e);
+            return null;
+        }
+    }
+
+    private static void throwMessage(MethodVisitor mv, String message) {
+        mv.visitLdcInsn(message);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, FieldRewriter.BRIDGE, "misuse", "(Ljava/lang/String;)V", false);
+    }
+}

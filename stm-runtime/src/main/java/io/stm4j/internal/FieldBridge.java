@@ -1,0 +1,206 @@
+package io.stm4j.internal;
+
+/**
+ * What the agent's rewritten field accesses call: every {@code GETFIELD}/{@code PUTFIELD}/
+ * {@code GETSTATIC}/{@code PUTSTATIC} on a {@code @Shared} field becomes a call to a small
+ * accessor in the declaring class, which calls one of these with the field's cell, the object and
+ * the field's {@link FieldMeta}. Primitive fields have their own variants so they never box.
+ *
+ * <p>Inside a transaction the access joins it; outside, a read returns the latest committed value
+ * and a write commits on its own as a one-field transaction.
+ *
+ * <p>Not API: public for agent-generated code.
+ */
+public final class FieldBridge {
+    /** Prefix of the synthetic field holding a {@code @Shared} field's cell. */
+    public static final String CELL_PREFIX = "stm$cell$";
+
+    private FieldBridge() {
+    }
+
+    private static long readBits(Cell c) {
+        Txn t = Txn.current();
+        if (t.depth > 0) {
+            return t.readPrim(c);
+        }
+        return Txn.latest(c, -1).prim;
+    }
+
+    private static void writeBits(Cell c, long bits) {
+        Txn t = Txn.current();
+        if (t.depth > 0) {
+            t.writePrim(c, bits);
+        } else {
+            t.writeAlone(c, null, bits);
+        }
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static Object readRef(Cell c, Object self, FieldMeta m) {
+        Cell cell = c == null || c.home != self ? m.cell(self) : c;
+        Txn t = Txn.current();
+        if (t.depth > 0) {
+            return t.readRef(cell);
+        }
+        return Txn.latest(cell, -1).ref;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeRef(Cell c, Object self, FieldMeta m, Object v) {
+        Cell cell = c == null || c.home != self ? m.cell(self) : c;
+        Txn t = Txn.current();
+        if (t.depth > 0) {
+            t.writeRef(cell, v);
+        } else {
+            t.writeAlone(cell, v, 0L);
+        }
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static long readLong(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return bits;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeLong(Cell c, Object self, FieldMeta m, long v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, v);
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static int readInt(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return (int) bits;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeInt(Cell c, Object self, FieldMeta m, int v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static short readShort(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return (short) bits;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeShort(Cell c, Object self, FieldMeta m, short v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static byte readByte(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return (byte) bits;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeByte(Cell c, Object self, FieldMeta m, byte v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static char readChar(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return (char) bits;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeChar(Cell c, Object self, FieldMeta m, char v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static boolean readBoolean(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return bits != 0L;
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeBoolean(Cell c, Object self, FieldMeta m, boolean v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, v ? 1L : 0L);
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static float readFloat(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return Float.intBitsToFloat((int) bits);
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeFloat(Cell c, Object self, FieldMeta m, float v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) Float.floatToRawIntBits(v));
+    }
+
+    /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
+    public static double readDouble(Cell c, Object self, FieldMeta m) {
+        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        return Double.longBitsToDouble(bits);
+    }
+
+    /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
+    public static void writeDouble(Cell c, Object self, FieldMeta m, double v) {
+        writeBits(c == null || c.home != self ? m.cell(self) : c, Double.doubleToRawLongBits(v));
+    }
+
+    /**
+     * Called from the static initialiser of a class the agent found misusing the annotations.
+     *
+     * @param message what is wrong, naming the class and member
+     */
+    public static void misuse(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    /** The cell's current value as this thread sees it, boxed (for copies of objects). */
+    static Object readBoxed(Cell c, Class<?> type) {
+        Txn t = Txn.current();
+        if (!type.isPrimitive()) {
+            return t.depth > 0 ? t.readRef(c) : Txn.latest(c, -1).ref;
+        }
+        return unbits(readBits(c), type);
+    }
+
+    static long bits(Object boxed, Class<?> type) {
+        if (type == long.class) {
+            return (Long) boxed;
+        } else if (type == int.class) {
+            return (Integer) boxed;
+        } else if (type == short.class) {
+            return (Short) boxed;
+        } else if (type == byte.class) {
+            return (Byte) boxed;
+        } else if (type == char.class) {
+            return (Character) boxed;
+        } else if (type == boolean.class) {
+            return (Boolean) boxed ? 1L : 0L;
+        } else if (type == float.class) {
+            return Float.floatToRawIntBits((Float) boxed);
+        } else if (type == double.class) {
+            return Double.doubleToRawLongBits((Double) boxed);
+        }
+        throw new IllegalArgumentException("not a primitive type: " + type);
+    }
+
+    static Object unbits(long bits, Class<?> type) {
+        if (type == long.class) {
+            return bits;
+        } else if (type == int.class) {
+            return (int) bits;
+        } else if (type == short.class) {
+            return (short) bits;
+        } else if (type == byte.class) {
+            return (byte) bits;
+        } else if (type == char.class) {
+            return (char) bits;
+        } else if (type == boolean.class) {
+            return bits != 0L;
+        } else if (type == float.class) {
+            return Float.intBitsToFloat((int) bits);
+        } else if (type == double.class) {
+            return Double.longBitsToDouble(bits);
+        }
+        throw new IllegalArgumentException("not a primitive type: " + type);
+    }
+}
