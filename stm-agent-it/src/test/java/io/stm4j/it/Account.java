@@ -9,10 +9,31 @@ public class Account {
     private long balance;
     @Shared
     String owner;
+    @Shared
+    protected int interestBps;
+    @Shared
+    static long opened;
 
     public Account(long initial) {
         this.balance = initial; // rule 6: initialised directly
         this.owner = "nobody";
+        opened++;
+    }
+
+    /** A nest mate: reads and writes the outer class's private field directly. */
+    public final class Auditor {
+        public long seen() {
+            return balance;
+        }
+
+        public void force(long value) {
+            balance = value;
+        }
+    }
+
+    /** Writes the private field from a lambda body. */
+    public Runnable setter(long value) {
+        return () -> balance = value;
     }
 
     public long balance() {
