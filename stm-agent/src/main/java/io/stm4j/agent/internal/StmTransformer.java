@@ -82,8 +82,9 @@ public final class StmTransformer implements ClassFileTransformer {
 
     private boolean ignored(String n) {
         if (SharedIndex.isPlatform(n) || n.startsWith("io/stm4j/internal/") || n.startsWith("io/stm4j/agent/")
-                || n.startsWith("net/bytebuddy/") || n.startsWith("io/stm4j/Atomic") || n.startsWith("io/stm4j/Shared")) {
-            return true;
+                || n.startsWith("io/stm4j/spi/") || n.startsWith("net/bytebuddy/")
+                || n.startsWith("io/stm4j/") && n.indexOf('/', "io/stm4j/".length()) < 0) {
+            return true; // the JDK, ByteBuddy, and stm4j's own API, SPI, runtime and agent
         }
         for (String prefix : options.excludes) {
             if (n.startsWith(prefix)) {
