@@ -24,6 +24,7 @@ final class Txn {
     private static final ThreadLocal<Txn> CURRENT = ThreadLocal.withInitial(Txn::new);
     private static final int LINEAR_MAX = 8;
     private static final int COMMIT_LOCK_TRIES = 32;
+    private static final int MAX_RETAINED_READS = 4096;
 
     /** Stamp of the commit in progress while this transaction holds cell locks; 0 before it ticks. */
     volatile long wv;
@@ -158,10 +159,12 @@ final class Txn {
             privileged = false;
         }
         depth = 0;
-        if (nReads > 0) {
+        if (reads.length > MAX_RETAINED_READS) {
+            reads = new Cell[32]; // do not keep a huge transaction's read set alive on the thread
+        } else if (nReads > 0) {
             Arrays.fill(reads, 0, nReads, null);
-            nReads = 0;
         }
+        nReads = 0;
         clearWrites();
         nUndo = 0;
         Arrays.fill(uRefs, null);
@@ -480,7 +483,7 @@ final class Txn {
     }
 
     private void record(Cell c) {
-        if (recordReads) {
+        if (recordReads && (nReads == 0 || reads[nReads - 1] != c)) {
             if (nReads == reads.length) {
                 reads = Arrays.copyOf(reads, nReads * 2);
             }
