@@ -183,6 +183,16 @@ final class Txn {
         if (depth > 1) {
             return exitNested(failure);
         }
+        if (failure == null && nWrites == 0 && !doomed && !retryRequested && !privileged
+                && commitHooks.isEmpty() && rollbackHooks.isEmpty() && reads.length <= MAX_RETAINED_READS) {
+            // Wrote nothing: its reads were one consistent snapshot, there is nothing to publish.
+            if (nReads > 0) {
+                Arrays.fill(reads, 0, nReads, null);
+                nReads = 0;
+            }
+            depth = 0;
+            return true;
+        }
         try {
             if (failure == null && !doomed && !retryRequested) {
                 int busy = 0;
