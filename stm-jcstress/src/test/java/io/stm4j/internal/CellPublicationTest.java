@@ -1,0 +1,55 @@
+package io.stm4j.internal;
+
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.IIII_Result;
+
+/**
+ * Cell publication: a one-cell commit outside a transaction ({@link Txn#writeAlone}) publishes a
+ * complete {@link Version}.
+ *
+ * <p>Memory-model claim: {@link Cell#head} is volatile and a {@code Version}'s value fields are
+ * final, so a reader that sees the new head through {@link Txn#latest} also sees every field of
+ * that version (value, primitive bits, seq, stamp) and, by the volatile write/read
+ * happens-before edge, the writer's plain writes to the value object made before the commit. A
+ * reader therefore sees either the old version or the new one, complete: never a new seq with an
+ * old value, a missing stamp, or a half-initialised value object.
+ *
+ * <p>Result: seq, primitive bits, whether the stamp is set (1) or not (0), and the value object's
+ * plain field (-1 when the value is null).
+ */
+@JCStressTest
+@Outcome(id = "0, 0, 0, -1", expect = ACCEPTABLE, desc = "the initial version")
+@Outcome(id = "1, 7, 1, 42", expect = ACCEPTABLE, desc = "the committed version, complete")
+@Outcome(expect = FORBIDDEN, desc = "a torn or incompletely published version")
+@State
+public class CellPublicationTest {
+
+    /** A value object with a plain (non-final, non-volatile) field. */
+    static final class Payload {
+        int x;
+    }
+
+    final Cell cell = new Cell("x", null, 0L);
+
+    @Actor
+    public void writer() {
+        Payload p = new Payload();
+        p.x = 42;
+        Txn.current().writeAlone(cell, p, 7L);
+    }
+
+    @Actor
+    public void reader(IIII_Result r) {
+        Version v = Txn.latest(cell, -1);
+        r.r1 = (int) v.seq;
+        r.r2 = (int) v.prim;
+        r.r3 = v.stamp > 0 ? 1 : 0;
+        r.r4 = v.ref == null ? -1 : ((Payload) v.ref).x;
+    }
+}
