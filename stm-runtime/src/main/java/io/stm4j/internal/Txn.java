@@ -22,6 +22,17 @@ import java.util.List;
  */
 final class Txn {
     private static final ThreadLocal<Txn> CURRENT = ThreadLocal.withInitial(Txn::new);
+    /**
+     * A faster way to the current thread's transaction than {@link #CURRENT}: a slot per thread id,
+     * checked against the thread that owns the transaction, and refilled from the thread local on
+     * a miss (a collision of ids only costs the slow path). Every field access needs this lookup.
+     * Only the owning thread writes a transaction into a slot.
+     */
+    private static final int SLOTS = 1 << 12;
+    private static final Txn[] BY_THREAD = new Txn[SLOTS];
+
+    /** The thread this transaction belongs to. */
+    private final Thread thread = Thread.currentThread();
     private static final int LINEAR_MAX = 8;
     private static final int COMMIT_LOCK_TRIES = 32;
     private static final int MAX_RETAINED_READS = 4096;
@@ -82,8 +93,25 @@ final class Txn {
     /** Runs hooks, which may start transactions of their own, while this one is finishing. */
     private Txn spare;
 
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19
     static Txn current() {
-        return CURRENT.get();
+        Thread th = Thread.currentThread();
+        Txn t = BY_THREAD[(int) th.getId() & (SLOTS - 1)];
+        return t != null && t.thread == th ? t : currentSlow(th);
+    }
+
+    @SuppressWarnings("deprecation")
+    private static Txn currentSlow(Thread th) {
+        Txn t = CURRENT.get();
+        BY_THREAD[(int) th.getId() & (SLOTS - 1)] = t;
+        return t;
+    }
+
+    /** Makes {@code t} (a transaction of this thread) the current one. */
+    @SuppressWarnings("deprecation")
+    private static void setCurrent(Txn t) {
+        CURRENT.set(t);
+        BY_THREAD[(int) t.thread.getId() & (SLOTS - 1)] = t;
     }
 
     boolean active() {
@@ -266,7 +294,7 @@ final class Txn {
     /** Runs hooks outside this transaction; every hook runs, the first failure propagates. */
     private void runHooks(Runnable[] hooks, Throwable primary) {
         Txn s = spare != null ? spare : (spare = new Txn());
-        CURRENT.set(s);
+        setCurrent(s);
         Throwable first = null;
         try {
             for (Runnable h : hooks) {
@@ -283,7 +311,7 @@ final class Txn {
                 }
             }
         } finally {
-            CURRENT.set(this);
+            setCurrent(this);
         }
         if (first != null) {
             throw sneaky(first);
