@@ -15,6 +15,30 @@ import org.junit.jupiter.api.Test;
 
 /** StmAgent.install() in a JVM started without the agent, as tests and tools use it. */
 class InstallTest {
+    /**
+     * Defines {@code name} afresh in a loader of its own: test discovery may already have loaded
+     * the class in the test's loader, before the agent.
+     */
+    private static Class<?> loadedNow(String name) throws Exception {
+        byte[] bytes;
+        try (java.io.InputStream in = InstallTest.class.getResourceAsStream("/" + name.replace('.', '/') + ".class")) {
+            bytes = in.readAllBytes();
+        }
+        ClassLoader isolated = new ClassLoader(InstallTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (!n.equals(name)) {
+                    return super.loadClass(n, resolve);
+                }
+                synchronized (getClassLoadingLock(n)) {
+                    Class<?> c = findLoadedClass(n);
+                    return c != null ? c : defineClass(n, bytes, 0, bytes.length);
+                }
+            }
+        };
+        return isolated.loadClass(name);
+    }
+
     @Test
     void installRewritesLaterClassesReportsEarlierOnesAndRefusesASecondAgent() throws Exception {
         List<String> logged = new CopyOnWriteArrayList<>();
@@ -46,7 +70,7 @@ class InstallTest {
 
             StmAgent.install(); // a second call is a no-op
 
-            Class<?> later = Class.forName("io.stm4j.samples.LoadedAfter");
+            Class<?> later = loadedNow("io.stm4j.samples.LoadedAfter");
             assertThat(later.getDeclaredField("stm$cell$n")).isNotNull();
             Object o = later.getConstructor().newInstance();
             java.lang.reflect.Method bump = later.getMethod("bump");

@@ -18,6 +18,14 @@ public final class FieldBridge {
     private FieldBridge() {
     }
 
+    /**
+     * The cell to use: the one in the field, unless the object has none yet or holds a shallow
+     * copy's (then {@link FieldMeta} makes it one of its own).
+     */
+    private static Cell cellOf(Cell c, Object self, FieldMeta m) {
+        return c != null && c.home == self ? c : m.cell(self);
+    }
+
     private static long readBits(Cell c) {
         Txn t = Txn.current();
         if (t.depth > 0) {
@@ -37,7 +45,7 @@ public final class FieldBridge {
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static Object readRef(Cell c, Object self, FieldMeta m) {
-        Cell cell = c == null || c.home != self ? m.cell(self) : c;
+        Cell cell = cellOf(c, self, m);
         Txn t = Txn.current();
         if (t.depth > 0) {
             return t.readRef(cell);
@@ -47,7 +55,7 @@ public final class FieldBridge {
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeRef(Cell c, Object self, FieldMeta m, Object v) {
-        Cell cell = c == null || c.home != self ? m.cell(self) : c;
+        Cell cell = cellOf(c, self, m);
         Txn t = Txn.current();
         if (t.depth > 0) {
             t.writeRef(cell, v);
@@ -58,90 +66,90 @@ public final class FieldBridge {
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static long readLong(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return bits;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeLong(Cell c, Object self, FieldMeta m, long v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, v);
+        writeBits(cellOf(c, self, m), v);
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static int readInt(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return (int) bits;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeInt(Cell c, Object self, FieldMeta m, int v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+        writeBits(cellOf(c, self, m), (long) v);
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static short readShort(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return (short) bits;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeShort(Cell c, Object self, FieldMeta m, short v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+        writeBits(cellOf(c, self, m), (long) v);
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static byte readByte(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return (byte) bits;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeByte(Cell c, Object self, FieldMeta m, byte v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+        writeBits(cellOf(c, self, m), (long) v);
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static char readChar(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return (char) bits;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeChar(Cell c, Object self, FieldMeta m, char v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) v);
+        writeBits(cellOf(c, self, m), (long) v);
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static boolean readBoolean(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return bits != 0L;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeBoolean(Cell c, Object self, FieldMeta m, boolean v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, v ? 1L : 0L);
+        writeBits(cellOf(c, self, m), v ? 1L : 0L);
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static float readFloat(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return Float.intBitsToFloat((int) bits);
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeFloat(Cell c, Object self, FieldMeta m, float v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, (long) Float.floatToRawIntBits(v));
+        writeBits(cellOf(c, self, m), (long) Float.floatToRawIntBits(v));
     }
 
     /** @return the field's value @param c the cell field @param self the object, null if static @param m the field */
     public static double readDouble(Cell c, Object self, FieldMeta m) {
-        long bits = readBits(c == null || c.home != self ? m.cell(self) : c);
+        long bits = readBits(cellOf(c, self, m));
         return Double.longBitsToDouble(bits);
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
     public static void writeDouble(Cell c, Object self, FieldMeta m, double v) {
-        writeBits(c == null || c.home != self ? m.cell(self) : c, Double.doubleToRawLongBits(v));
+        writeBits(cellOf(c, self, m), Double.doubleToRawLongBits(v));
     }
 
     /**

@@ -835,56 +835,42 @@ final class Txn {
     }
 
     /**
-     * Commits cells outside any transaction, as a transaction of their own: locks them all, checks
-     * {@code expectedSeq} where given (-1: no check), publishes the writes.
+     * Commits cells outside any transaction, as a transaction of their own, without waiting for
+     * locks: locks them all, checks that each still has the version {@code expectedSeq} says, and
+     * publishes the ones {@code write} marks (all of them when it is null).
      *
-     * @param wait whether to wait for locks rather than fail with BUSY
      * @return COMMITTED, BUSY (nothing written), or the index + 3 of the first stale cell
      */
-    int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs, long[] prims,
-                    boolean wait) {
+    int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs) {
         int n = cells.length;
-        int failures = 0;
-        while (true) {
-            ContentionManager.awaitCommitTurn(this);
-            wv = 0L;
-            int locked = 0;
-            int outcome = COMMITTED;
-            try {
-                for (; locked < n; locked++) {
-                    if (!cells[locked].tryLock(this)) {
-                        outcome = BUSY;
-                        break;
-                    }
-                }
-                if (outcome == COMMITTED) {
-                    for (int i = 0; i < n; i++) {
-                        if (expectedSeq != null && expectedSeq[i] >= 0 && cells[i].head.seq != expectedSeq[i]) {
-                            return i + 3;
-                        }
-                    }
-                    long w = GlobalClock.tick();
-                    wv = w;
-                    for (int i = 0; i < n; i++) {
-                        if (write == null || write[i]) {
-                            cells[i].install(refs[i], prims == null ? 0L : prims[i], w);
-                        }
-                    }
-                }
-            } finally {
-                for (int i = 0; i < locked; i++) {
-                    cells[i].unlock();
+        ContentionManager.awaitCommitTurn(this);
+        wv = 0L;
+        int locked = 0;
+        try {
+            for (; locked < n; locked++) {
+                if (!cells[locked].tryLock(this)) {
+                    return BUSY;
                 }
             }
-            if (outcome == COMMITTED) {
-                Blocking.published();
-                return COMMITTED;
+            for (int i = 0; i < n; i++) {
+                if (cells[i].head.seq != expectedSeq[i]) {
+                    return i + 3;
+                }
             }
-            if (!wait) {
-                return BUSY;
+            long w = GlobalClock.tick();
+            wv = w;
+            for (int i = 0; i < n; i++) {
+                if (write == null || write[i]) {
+                    cells[i].install(refs[i], 0L, w);
+                }
             }
-            Backoff.pause(Math.min(++failures, 6));
+        } finally {
+            for (int i = 0; i < locked; i++) {
+                cells[i].unlock();
+            }
         }
+        Blocking.published();
+        return COMMITTED;
     }
 
     /** A plain write outside any transaction: a one-cell transaction that waits its turn. */

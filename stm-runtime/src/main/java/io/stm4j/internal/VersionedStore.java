@@ -58,7 +58,7 @@ final class VersionedStore implements Store {
 
     @Override
     public Changeset using(String... keys) {
-        Cell[] cs = cellsOf(keys, true);
+        Cell[] cs = cellsOf(keys);
         LinkedHashMap<String, StoreValue<Object>> values = new LinkedHashMap<>();
         Txn t = Txn.current();
         if (t.active()) {
@@ -111,14 +111,22 @@ final class VersionedStore implements Store {
         throw busy(missing);
     }
 
-    private Cell[] cellsOf(String[] keys, boolean create) {
-        Objects.requireNonNull(keys, "keys");
+    /** The cells of {@code keys}, created where missing. */
+    private Cell[] cellsOf(String[] keys) {
+        requireKeys(keys);
         Cell[] cs = new Cell[keys.length];
         for (int i = 0; i < keys.length; i++) {
-            String k = Objects.requireNonNull(keys[i], "keys[" + i + "]");
-            cs[i] = create ? cell(k) : cells.get(k);
+            cs[i] = cell(keys[i]);
         }
         return cs;
+    }
+
+    /** Null checks that name the bad argument. */
+    private static void requireKeys(String[] keys) {
+        Objects.requireNonNull(keys, "keys");
+        for (int i = 0; i < keys.length; i++) {
+            Objects.requireNonNull(keys[i], "keys[" + i + "]");
+        }
     }
 
     @Override
@@ -133,8 +141,7 @@ final class VersionedStore implements Store {
             stage(t, sv);
             return sv;
         }
-        int r = t.commitAlone(new Cell[] {sv.cell}, new long[] {sv.version}, null,
-                new Object[] {sv.value}, null, false);
+        int r = t.commitAlone(new Cell[] {sv.cell}, new long[] {sv.version}, null, new Object[] {sv.value});
         if (r == Txn.BUSY) {
             throw busy(sv.cell);
         }
@@ -182,7 +189,7 @@ final class VersionedStore implements Store {
             write[i] = v.dirty;
             refs[i] = v.value;
         }
-        int r = t.commitAlone(cells, seqs, write, refs, null, false);
+        int r = t.commitAlone(cells, seqs, write, refs);
         if (r == Txn.BUSY) {
             throw new BusyRetry("a concurrent commit holds one of " + cs.values.keySet() + "; try again");
         }
@@ -222,7 +229,7 @@ final class VersionedStore implements Store {
     public Map<String, Object> export(String... keys) {
         boolean all = keys == null || keys.length == 0;
         if (!all) {
-            cellsOf(keys, false); // null checks, naming the bad argument
+            requireKeys(keys);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         Txn t = Txn.current();

@@ -24,7 +24,7 @@ final class FieldRewriter extends ClassVisitor {
     static final String CELL = "io/stm4j/internal/Cell";
     static final String META = "io/stm4j/internal/FieldMeta";
     static final String BRIDGE = "io/stm4j/internal/FieldBridge";
-    static final String CELL_PREFIX = "stm$cell$";
+    static final String CELL_PREFIX = io.stm4j.internal.FieldBridge.CELL_PREFIX;
     static final String META_PREFIX = "stm$meta$";
 
     private final ClassInfo self;
