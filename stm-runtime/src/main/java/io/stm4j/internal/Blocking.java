@@ -6,8 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where transactions that called {@code Stm.retry()} sleep until a commit changes something they
- * read. Commits signal only when someone waits ({@link #waiters} is checked after publishing; the
- * waiter registers before checking its read set, so no wake-up is lost).
+ * read. Commits signal only when someone waits (see {@link #hasWaiters()} for why no wake-up is
+ * lost).
  */
 final class Blocking {
     private static final ReentrantLock LOCK = new ReentrantLock();
@@ -17,15 +17,25 @@ final class Blocking {
     private Blocking() {
     }
 
-    /** Called by every commit after it has published. */
-    static void published() {
-        if (waiters > 0) {
-            LOCK.lock();
-            try {
-                CHANGED.signalAll();
-            } finally {
-                LOCK.unlock();
-            }
+    /**
+     * Whether a commit must {@link #wake} waiters once it has published. A commit calls it after
+     * locking its cells and ticking the clock (both full fences), before it installs anything: a
+     * waiter raises {@link #waiters} and then reads its cells' lock words and heads, so of the
+     * two, at least one sees the other (Dekker) — the commit sees the waiter and wakes it, or the
+     * waiter sees the cell locked (and counts it as changing) or already published. No wake-up is
+     * lost, and a commit pays no fence of its own for it.
+     */
+    static boolean hasWaiters() {
+        return waiters > 0;
+    }
+
+    /** Wakes every waiter to check its read set again. */
+    static void wake() {
+        LOCK.lock();
+        try {
+            CHANGED.signalAll();
+        } finally {
+            LOCK.unlock();
         }
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Not API: public only so that agent-generated code can hold cells in its fields.
  */
 public final class Cell {
-    /** How many committed versions a cell keeps for read-only snapshots. */
+    /** How many committed versions a cell keeps at least (at most twice as many) for read-only snapshots. */
     static final int HISTORY = Math.max(1, Integer.getInteger("stm4j.history", 4));
 
     volatile Txn owner;
@@ -45,22 +45,38 @@ public final class Cell {
         return owner == null && OwnerCas.cas(this, t);
     }
 
+    /**
+     * Releases the lock. A release store, not a volatile one: readers acquire {@link #owner}
+     * before {@link #head}, so one that sees the cell unlocked sees what was installed under the
+     * lock; nothing here needs the store-load fence of a volatile store (see
+     * {@link Blocking#hasWaiters()} for the one place that would).
+     */
     void unlock() {
-        owner = null;
+        OwnerCas.OWNER.setRelease(this, (Txn) null);
     }
 
-    /** Publishes a new head at {@code stamp}; the caller holds the lock. */
+    /**
+     * Publishes a new head at {@code stamp}; the caller holds the lock. The history is trimmed
+     * on every {@link #HISTORY}th install only, back to {@code HISTORY} versions, so a cell keeps
+     * between {@code HISTORY} and {@code 2 * HISTORY} of them and an install walks one older
+     * version on average instead of {@code HISTORY - 1} (each a likely cache miss).
+     */
     void install(Object ref, long prim, long stamp) {
         Version old = head;
-        Version v = new Version(ref, prim, stamp, old.seq + 1, old);
-        Version p = v;
-        for (int i = 1; i < HISTORY && p != null; i++) {
-            p = p.prev;
+        long seq = old.seq + 1;
+        Version v = new Version(ref, prim, stamp, seq, old);
+        if (seq % HISTORY == 0) {
+            Version p = v;
+            for (int i = 1; i < HISTORY && p != null; i++) {
+                p = p.prev;
+            }
+            if (p != null) {
+                p.prev = null;
+            }
         }
-        if (p != null) {
-            p.prev = null;
-        }
-        head = v;
+        // Published to readers by the unlock that follows (or seen early, racily: safe, because a
+        // Version is immutable but for trimming, which readers tolerate).
+        OwnerCas.HEAD.setRelease(this, v);
     }
 
     @Override
@@ -70,12 +86,14 @@ public final class Cell {
 
     /** Holder so the VarHandle lookup stays out of the hot class's initialiser. */
     static final class OwnerCas {
-        private static final java.lang.invoke.VarHandle OWNER;
+        static final java.lang.invoke.VarHandle OWNER;
+        static final java.lang.invoke.VarHandle HEAD;
 
         static {
             try {
-                OWNER = java.lang.invoke.MethodHandles.lookup()
-                        .findVarHandle(Cell.class, "owner", Txn.class);
+                java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+                OWNER = l.findVarHandle(Cell.class, "owner", Txn.class);
+                HEAD = l.findVarHandle(Cell.class, "head", Version.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }

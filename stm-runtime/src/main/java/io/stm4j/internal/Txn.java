@@ -37,8 +37,23 @@ final class Txn {
     private static final int COMMIT_LOCK_TRIES = 32;
     private static final int MAX_RETAINED_READS = 4096;
 
-    /** Stamp of the commit in progress while this transaction holds cell locks; 0 before it ticks. */
+    /**
+     * Stamp of this transaction's latest commit; 0 before the first. A reader that finds a cell
+     * locked by this transaction reads it to decide whether the commit in progress can belong to
+     * its snapshot (stamp &le; the reader's). It is not reset between commits: a stale value is
+     * an older stamp, so it is smaller than the commit's own and can only make the reader wait
+     * when it need not, never skip a commit it must wait for. Written with release stores.
+     */
     volatile long wv;
+    private static final java.lang.invoke.VarHandle WV;
+
+    static {
+        try {
+            WV = java.lang.invoke.MethodHandles.lookup().findVarHandle(Txn.class, "wv", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     // --- attempt state
     int depth;
@@ -86,6 +101,8 @@ final class Txn {
     private long[] uPrims = new long[8];
     private int[] uScopes = new int[8];
     private int nUndo;
+    /** Whether the undo log has held entries since {@link #end} last cleared it. */
+    private boolean undoUsed;
 
     // --- hooks
     private final List<Runnable> commitHooks = new ArrayList<>();
@@ -163,8 +180,7 @@ final class Txn {
         readOnlyScopes = 0;
         doomed = false;
         retryRequested = false;
-        commitHooks.clear();
-        rollbackHooks.clear();
+        clearHooks();
         rv = GlobalClock.now();
     }
 
@@ -195,9 +211,20 @@ final class Txn {
         nReads = 0;
         clearWrites();
         nUndo = 0;
-        Arrays.fill(uRefs, null);
-        commitHooks.clear();
-        rollbackHooks.clear();
+        if (undoUsed) {
+            Arrays.fill(uRefs, null); // do not keep values an inner scope overwrote alive
+            undoUsed = false;
+        }
+        clearHooks();
+    }
+
+    private void clearHooks() {
+        if (!commitHooks.isEmpty()) {
+            commitHooks.clear();
+        }
+        if (!rollbackHooks.isEmpty()) {
+            rollbackHooks.clear();
+        }
     }
 
     /**
@@ -587,10 +614,14 @@ final class Txn {
         return true;
     }
 
-    /** For {@link Blocking}: whether anything read has a newer version than the snapshot. */
+    /**
+     * For {@link Blocking}: whether anything read has a newer version than the snapshot, or is
+     * locked by a commit that may be about to publish one (see {@link Blocking#hasWaiters()}).
+     */
     boolean readSetChanged() {
         for (int i = 0; i < nReads; i++) {
-            if (reads[i].head.stamp > rv) {
+            Cell c = reads[i];
+            if (c.owner != null || c.head.stamp > rv) {
                 return true;
             }
         }
@@ -655,6 +686,7 @@ final class Txn {
             uPrims = Arrays.copyOf(uPrims, n);
             uScopes = Arrays.copyOf(uScopes, n);
         }
+        undoUsed = true;
         uIndex[nUndo] = i;
         uRefs[nUndo] = wRefs[i];
         uPrims[nUndo] = wPrims[i];
@@ -750,9 +782,9 @@ final class Txn {
             return COMMITTED; // a consistent snapshot read nothing stale: nothing to publish
         }
         ContentionManager.awaitCommitTurn(this);
-        wv = 0L;
         Cell[] cs = wCells;
         int locked = 0;
+        boolean wake = false;
         try {
             for (; locked < n; locked++) {
                 if (!cs[locked].tryLock(this)) {
@@ -762,10 +794,11 @@ final class Txn {
                 }
             }
             long w = GlobalClock.tick();
-            wv = w;
+            WV.setRelease(this, w);
             if (w != rv + 1 && !readsValid()) {
                 return CONFLICT;
             }
+            wake = Blocking.hasWaiters();
             for (int i = 0; i < n; i++) {
                 cs[i].install(wRefs[i], wPrims[i], w);
             }
@@ -774,7 +807,9 @@ final class Txn {
                 cs[i].unlock();
             }
         }
-        Blocking.published();
+        if (wake) {
+            Blocking.wake();
+        }
         return COMMITTED;
     }
 
@@ -844,8 +879,8 @@ final class Txn {
     int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs) {
         int n = cells.length;
         ContentionManager.awaitCommitTurn(this);
-        wv = 0L;
         int locked = 0;
+        boolean wake = false;
         try {
             for (; locked < n; locked++) {
                 if (!cells[locked].tryLock(this)) {
@@ -858,7 +893,8 @@ final class Txn {
                 }
             }
             long w = GlobalClock.tick();
-            wv = w;
+            WV.setRelease(this, w);
+            wake = Blocking.hasWaiters();
             for (int i = 0; i < n; i++) {
                 if (write == null || write[i]) {
                     cells[i].install(refs[i], 0L, w);
@@ -869,7 +905,9 @@ final class Txn {
                 cells[i].unlock();
             }
         }
-        Blocking.published();
+        if (wake) {
+            Blocking.wake();
+        }
         return COMMITTED;
     }
 
@@ -878,16 +916,19 @@ final class Txn {
         int failures = 0;
         while (true) {
             ContentionManager.awaitCommitTurn(this);
-            wv = 0L;
-            if (c.tryLock(this)) {
+                if (c.tryLock(this)) {
+                boolean wake;
                 try {
                     long w = GlobalClock.tick();
-                    wv = w;
+                    WV.setRelease(this, w);
+                    wake = Blocking.hasWaiters();
                     c.install(ref, prim, w);
                 } finally {
                     c.unlock();
                 }
-                Blocking.published();
+                if (wake) {
+                    Blocking.wake();
+                }
                 return;
             }
             Backoff.pause(Math.min(++failures, 6));
