@@ -105,4 +105,17 @@ public interface Store {
      * @return a human-readable listing, one line per key in key order: key, version, value
      */
     String dump();
+
+    /**
+     * What this store's transactions have been doing: commits, aborted attempts by cause,
+     * re-runs per transaction, time spent re-running, and the keys and {@code @Shared} fields
+     * that conflict most (the default store holds the {@code @Shared} fields). For people and
+     * monitoring: {@link StoreStats#toString()} is a short report.
+     *
+     * @return a snapshot of the figures since the store was created
+     * @throws UnsupportedOperationException if this store implementation keeps no statistics
+     */
+    default StoreStats stats() {
+        throw new UnsupportedOperationException(getClass().getName() + " keeps no statistics");
+    }
 }

@@ -30,13 +30,21 @@ public final class Cell {
      */
     final Object home;
 
+    /** The statistics of the store this cell belongs to (the default store for fields). */
+    final StatsRecorder stats;
+
     Cell(Object name, Object ref, long prim) {
         this(name, null, ref, prim);
     }
 
     Cell(Object name, Object home, Object ref, long prim) {
+        this(name, home, ref, prim, StatsRecorder.DETACHED);
+    }
+
+    Cell(Object name, Object home, Object ref, long prim, StatsRecorder stats) {
         this.name = name;
         this.home = home;
+        this.stats = stats;
         this.hash = ThreadLocalRandom.current().nextInt() | 1;
         this.head = new Version(ref, prim, 0L, 0L, null);
     }

@@ -87,10 +87,11 @@ public final class FieldMeta {
     }
 
     private Cell newCell(Object home, Object boxed) {
+        StatsRecorder stats = RuntimeProvider.defaultRecorder();
         if (type.isPrimitive()) {
-            return new Cell(displayName, home, null, FieldBridge.bits(boxed, type));
+            return new Cell(displayName, home, null, FieldBridge.bits(boxed, type), stats);
         }
-        return new Cell(displayName, home, boxed, 0L);
+        return new Cell(displayName, home, boxed, 0L, stats);
     }
 
     /** The cell behind this field of {@code self} (null for a static field). */

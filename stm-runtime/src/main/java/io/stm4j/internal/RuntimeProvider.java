@@ -12,6 +12,15 @@ public final class RuntimeProvider implements StmProvider {
 
     private static final class DefaultStore {
         static final VersionedStore INSTANCE = new VersionedStore("default");
+
+        static {
+            INSTANCE.recorder.registerMBean("default");
+        }
+    }
+
+    /** The statistics of the default store, which holds the {@code @Shared} fields. */
+    static StatsRecorder defaultRecorder() {
+        return DefaultStore.INSTANCE.recorder;
     }
 
     /** Used by {@link java.util.ServiceLoader}. */

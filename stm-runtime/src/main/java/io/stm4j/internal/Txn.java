@@ -104,6 +104,20 @@ final class Txn {
     /** Whether the undo log has held entries since {@link #end} last cleared it. */
     private boolean undoUsed;
 
+    // --- statistics: this thread's counters for the store used last, and for the others
+    private StatsRecorder statsOf;
+    private ThreadStats statsHere;
+    private java.util.WeakHashMap<StatsRecorder, ThreadStats> statsByStore;
+    /** {@code System.nanoTime()} at the outermost transaction's first abort; 0 before. */
+    private long retryStartNanos;
+    /** Per transaction: the names its conflicts were on, and how many each (a few distinct). */
+    private final Object[] hotNames = new Object[4];
+    private final int[] hotCounts = new int[4];
+    private int nHot;
+    private boolean warned;
+    /** Re-runs after which a transaction logs a warning (0: never). */
+    static final int WARN_AFTER = Integer.getInteger("stm4j.warnAfterRetries", 100);
+
     // --- hooks
     private final List<Runnable> commitHooks = new ArrayList<>();
     private final List<Runnable> rollbackHooks = new ArrayList<>();
@@ -166,6 +180,9 @@ final class Txn {
         this.recordReads = !readOnly;
         this.attempts = 0;
         this.privileged = false;
+        this.retryStartNanos = 0L;
+        this.nHot = 0;
+        this.warned = false;
         this.depth = 1;
         startAttempt();
     }
@@ -211,6 +228,10 @@ final class Txn {
         nReads = 0;
         clearWrites();
         nUndo = 0;
+        if (nHot > 0) {
+            Arrays.fill(hotNames, null);
+            nHot = 0;
+        }
         if (undoUsed) {
             Arrays.fill(uRefs, null); // do not keep values an inner scope overwrote alive
             undoUsed = false;
@@ -238,7 +259,7 @@ final class Txn {
         if (depth > 1) {
             return exitNested(failure);
         }
-        if (failure == null && nWrites == 0 && !doomed && !retryRequested && !privileged
+        if (failure == null && nWrites == 0 && !doomed && !retryRequested && retryStartNanos == 0L && !privileged
                 && commitHooks.isEmpty() && rollbackHooks.isEmpty() && reads.length <= MAX_RETAINED_READS) {
             // Wrote nothing: its reads were one consistent snapshot, there is nothing to publish.
             if (nReads > 0) {
@@ -272,6 +293,7 @@ final class Txn {
             if (doomed || failure == ControlFlow.CONFLICT) {
                 return retryAfterConflict();
             }
+            recordEnd(ThreadStats.ABORTS + io.stm4j.StoreStats.Abort.EXCEPTION.ordinal(), attributed());
             rollbackAttempt();
             Runnable[] hooks = takeHooks(rollbackHooks);
             end();
@@ -301,6 +323,7 @@ final class Txn {
     }
 
     private boolean finishCommitted() {
+        recordEnd(ThreadStats.COMMITS, attributed());
         Runnable[] hooks = takeHooks(commitHooks);
         end();
         if (hooks != null) {
@@ -352,11 +375,13 @@ final class Txn {
     }
 
     private boolean retryAfterConflict() {
+        recordAbort(conflictWasBusy ? io.stm4j.StoreStats.Abort.BUSY : io.stm4j.StoreStats.Abort.CONFLICT, conflictCell);
         rollbackAttempt();
         runRollbackHooksOfAttempt();
         if (maxRetries >= 0 && attempts > maxRetries) {
             int n = attempts;
             Throwable cause = conflictCause();
+            recordEnd(ThreadStats.GIVEN_UP, attributed());
             end();
             throw new MaxRetriesExceeded("transaction still conflicted after " + n + " attempts (maxRetries="
                     + maxRetries + ")", n, cause);
@@ -364,6 +389,7 @@ final class Txn {
         if (isPastTimeout()) {
             int n = attempts;
             Throwable cause = conflictCause();
+            recordEnd(ThreadStats.GIVEN_UP, attributed());
             end();
             throw new RetryTimeoutExceeded("transaction still conflicted after " + (timeoutNanos / 1_000_000L)
                     + " ms and " + n + " attempts", n, cause);
@@ -395,6 +421,7 @@ final class Txn {
             startAttempt();
             return false;
         }
+        recordAbort(io.stm4j.StoreStats.Abort.RETRY, nReads > 0 ? reads[0] : null);
         if (nReads == 0) {
             end();
             throw new IllegalStateException("Stm.retry() called in a transaction that has read nothing:"
@@ -416,6 +443,7 @@ final class Txn {
         if (!changed) {
             int n = attempts;
             Throwable cause = conflictCell == null ? null : conflictCause();
+            recordEnd(ThreadStats.GIVEN_UP, attributed());
             end();
             throw new RetryTimeoutExceeded("transaction still waiting in Stm.retry() after "
                     + (timeoutNanos / 1_000_000L) + " ms", n, cause);
@@ -432,6 +460,108 @@ final class Txn {
     private StmException interrupted(String where) {
         end();
         return new StmException("interrupted while " + where, new InterruptedException());
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /** This thread's counters for the store {@code r}. */
+    private ThreadStats stats(StatsRecorder r) {
+        if (r == statsOf) {
+            return statsHere;
+        }
+        if (statsByStore == null) {
+            statsByStore = new java.util.WeakHashMap<>();
+        }
+        ThreadStats s = statsByStore.get(r);
+        if (s == null) {
+            s = r.register(thread);
+            statsByStore.put(r, s);
+        }
+        statsOf = r;
+        statsHere = s;
+        return s;
+    }
+
+    /** The store a finished transaction counts in: its first write's, else its last conflict's. */
+    private StatsRecorder attributed() {
+        if (nWrites > 0) {
+            return wCells[0].stats;
+        }
+        if (retryStartNanos != 0L && conflictCell != null) {
+            return conflictCell.stats;
+        }
+        return nReads > 0 && retryStartNanos != 0L ? reads[0].stats : null;
+    }
+
+    /** Counts the outermost transaction's end ({@code counter}), its re-runs and time retrying. */
+    private void recordEnd(int counter, StatsRecorder r) {
+        if (r == null) {
+            return; // wrote nothing and never aborted: not counted
+        }
+        ThreadStats s = stats(r);
+        s.add(counter, 1L);
+        if (retryStartNanos != 0L) {
+            if (attempts > 1) {
+                s.add(ThreadStats.bucket(attempts - 1), 1L);
+            }
+            s.add(ThreadStats.RETRY_NANOS, System.nanoTime() - retryStartNanos);
+        }
+    }
+
+    /** Counts an abandoned attempt, its hot spot, and warns once about a transaction that keeps re-running. */
+    private void recordAbort(io.stm4j.StoreStats.Abort cause, Cell on) {
+        if (retryStartNanos == 0L) {
+            retryStartNanos = System.nanoTime() | 1L;
+        }
+        if (on == null) {
+            return;
+        }
+        stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
+        if (cause == io.stm4j.StoreStats.Abort.RETRY) {
+            return;
+        }
+        on.stats.conflict(on.name);
+        noteHot(on.name);
+        if (attempts >= WARN_AFTER && WARN_AFTER > 0 && !warned) {
+            warned = true;
+            warnLongRetry();
+        }
+    }
+
+    private void noteHot(Object name) {
+        for (int i = 0; i < nHot; i++) {
+            if (hotNames[i].equals(name)) {
+                hotCounts[i]++;
+                return;
+            }
+        }
+        if (nHot < hotNames.length) {
+            hotNames[nHot] = name;
+            hotCounts[nHot++] = 1;
+        }
+    }
+
+    /** Classes between a transaction's method and this one, skipped when naming the method. */
+    private static final java.util.Set<String> ENGINE_FRAMES = java.util.Set.of(Txn.class.getName(),
+            Transactions.class.getName(), AtomicBridge.class.getName(), VersionedStore.class.getName(),
+            StoreValue.class.getName(), StoreChangeset.class.getName(), "io.stm4j.Stm");
+
+    private void warnLongRetry() {
+        int best = 0;
+        for (int i = 1; i < nHot; i++) {
+            if (hotCounts[i] > hotCounts[best]) {
+                best = i;
+            }
+        }
+        String where = StackWalker.getInstance().walk(frames -> frames
+                .filter(f -> !ENGINE_FRAMES.contains(f.getClassName()))
+                .findFirst()
+                .map(f -> f.getClassName() + "." + f.getMethodName())
+                .orElse("an unknown method"));
+        Log.warn("stm4j: the transaction in " + where + " has aborted " + attempts + " times in a row;"
+                + " hottest conflict: " + (nHot == 0 ? "none recorded" : hotNames[best] + " (" + hotCounts[best]
+                + " of " + attempts + " aborts)") + ". Store.stats().hotSpots() lists the hot spots of all"
+                + " transactions; -Dstm4j.warnAfterRetries sets when this warning comes (0: never)");
     }
 
     private Throwable conflictCause() {
@@ -884,11 +1014,13 @@ final class Txn {
         try {
             for (; locked < n; locked++) {
                 if (!cells[locked].tryLock(this)) {
+                    recordAlone(io.stm4j.StoreStats.Abort.BUSY, cells[locked]);
                     return BUSY;
                 }
             }
             for (int i = 0; i < n; i++) {
                 if (cells[i].head.seq != expectedSeq[i]) {
+                    recordAlone(io.stm4j.StoreStats.Abort.CONFLICT, cells[i]);
                     return i + 3;
                 }
             }
@@ -908,7 +1040,14 @@ final class Txn {
         if (wake) {
             Blocking.wake();
         }
+        stats(cells[0].stats).add(ThreadStats.COMMITS, 1L);
         return COMMITTED;
+    }
+
+    /** Counts a commit outside any transaction that the caller reports as failed ({@code BusyRetry}, {@code ConcurrentUpdate}). */
+    private void recordAlone(io.stm4j.StoreStats.Abort cause, Cell on) {
+        stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
+        on.stats.conflict(on.name);
     }
 
     /** A plain write outside any transaction: a one-cell transaction that waits its turn. */
@@ -929,6 +1068,7 @@ final class Txn {
                 if (wake) {
                     Blocking.wake();
                 }
+                stats(c.stats).add(ThreadStats.COMMITS, 1L);
                 return;
             }
             Backoff.pause(Math.min(++failures, 6));

@@ -4,6 +4,7 @@ import io.stm4j.BusyRetry;
 import io.stm4j.Changeset;
 import io.stm4j.ConcurrentUpdate;
 import io.stm4j.Store;
+import io.stm4j.StoreStats;
 import io.stm4j.Value;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,13 +29,21 @@ final class VersionedStore implements Store {
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
     private final String label;
 
+    final StatsRecorder recorder;
+
     VersionedStore(String label) {
         this.label = label;
+        this.recorder = new StatsRecorder(label != null ? label : "store@" + Integer.toHexString(System.identityHashCode(this)));
     }
 
     private Cell cell(String key) {
         Cell c = cells.get(key);
-        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, 0L));
+        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, null, 0L, recorder));
+    }
+
+    @Override
+    public StoreStats stats() {
+        return recorder.snapshot();
     }
 
     @Override

@@ -1,0 +1,44 @@
+package io.stm4j.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
+
+/**
+ * One thread's counters for one store. Only the owning thread writes them, with plain (opaque)
+ * read-modify-writes — no atomic instruction on the commit path; {@link StatsRecorder} sums them.
+ */
+final class ThreadStats {
+    static final int COMMITS = 0;
+    static final int GIVEN_UP = 1;
+    /** Aborts by {@link io.stm4j.StoreStats.Abort} ordinal start here. */
+    static final int ABORTS = 2;
+    /** Re-run buckets 1, 2, 3-4, ... 65+ start here (bucket 0 is derived). */
+    static final int RETRIED = 6;
+    static final int RETRY_BUCKETS = 8;
+    static final int RETRY_NANOS = RETRIED + RETRY_BUCKETS;
+    static final int SIZE = RETRY_NANOS + 1;
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    final WeakReference<Thread> thread;
+    private final long[] c = new long[SIZE];
+
+    ThreadStats(Thread thread) {
+        this.thread = new WeakReference<>(thread);
+    }
+
+    void add(int i, long delta) {
+        SLOT.setOpaque(c, i, (long) SLOT.getOpaque(c, i) + delta);
+    }
+
+    long get(int i) {
+        return (long) SLOT.getOpaque(c, i);
+    }
+
+    /** The bucket of a transaction that re-ran {@code retries} (&ge; 1) times: 1, 2, 3-4, 5-8, ... */
+    static int bucket(int retries) {
+        int b = 32 - Integer.numberOfLeadingZeros(retries - 1); // 1->0, 2->1, 3..4->2, 5..8->3, ...
+        return RETRIED + Math.min(b, RETRY_BUCKETS - 1);
+    }
+}
