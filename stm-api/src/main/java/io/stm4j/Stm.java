@@ -2,6 +2,7 @@ package io.stm4j;
 
 import io.stm4j.spi.StmProvider;
 import io.stm4j.spi.TransactionEngine;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -28,8 +29,10 @@ public final class Stm {
      * @param body the transaction body
      * @param <T> the result type
      * @return what the successful attempt returned
+     * @throws NullPointerException if {@code body} is null
      */
     public static <T> T atomic(Supplier<T> body) {
+        Objects.requireNonNull(body, "body");
         return ENGINE.atomic(body);
     }
 
@@ -37,8 +40,10 @@ public final class Stm {
      * Runs {@code body} as one transaction. The body may run more than once.
      *
      * @param body the transaction body
+     * @throws NullPointerException if {@code body} is null
      */
     public static void atomic(Runnable body) {
+        Objects.requireNonNull(body, "body");
         ENGINE.atomic(body);
     }
 
@@ -66,8 +71,10 @@ public final class Stm {
      *
      * @param hook what to run
      * @throws IllegalStateException outside a transaction
+     * @throws NullPointerException if {@code hook} is null
      */
     public static void afterCommit(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
         ENGINE.afterCommit(hook);
     }
 
@@ -77,8 +84,10 @@ public final class Stm {
      *
      * @param hook what to run
      * @throws IllegalStateException outside a transaction
+     * @throws NullPointerException if {@code hook} is null
      */
     public static void afterRollback(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
         ENGINE.afterRollback(hook);
     }
 }
