@@ -2,6 +2,7 @@ package io.stm4j.agent;
 
 import io.stm4j.Shared;
 import io.stm4j.agent.internal.AgentOptions;
+import io.stm4j.agent.internal.AgentSetup;
 import io.stm4j.agent.internal.StmTransformer;
 import io.stm4j.internal.AgentSupport;
 import java.lang.instrument.Instrumentation;
@@ -16,7 +17,9 @@ import java.util.List;
  * <pre>java -javaagent:stm-agent-&lt;version&gt;.jar[=verbose,exclude=com.example.legacy.] -cp app.jar Main</pre>
  * Arguments: {@code verbose} logs each rewritten class; {@code exclude=<prefix>} (repeatable) leaves
  * classes whose name starts with the prefix alone. An unknown argument stops the JVM with an error
- * naming it. The application's class path must hold {@code stm-runtime} (and {@code stm-api}).
+ * naming it. The application's class path must hold {@code stm-runtime} (and {@code stm-api}); when it
+ * does not, the agent stops the JVM with a message saying so. Attaching the agent a second time is
+ * refused with an error naming both attachments.
  *
  * <p>The agent rewrites a class when it is first loaded. Classes already loaded when it arrives
  * ({@link #install()}) are not rewritten: accesses to their {@code @Shared} fields stay plain, and
@@ -38,26 +41,33 @@ public final class StmAgent {
      * @param inst the instrumentation
      */
     public static void premain(String args, Instrumentation inst) {
+        String copy = AgentSetup.foreignCopy(StmAgent.class.getProtectionDomain().getCodeSource());
+        if (copy != null) {
+            LOG.log(System.Logger.Level.WARNING, copy);
+        }
         start(args, inst, "-javaagent");
     }
 
     /**
-     * Entry point for attaching to a running JVM.
+     * Entry point for attaching to a running JVM, and for an executable jar whose manifest names
+     * this class as its {@code Launcher-Agent-Class}.
      *
      * @param args the agent arguments
      * @param inst the instrumentation
      */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst, "dynamic attach");
+        start(args, inst, "agentmain (dynamic attach or Launcher-Agent-Class)");
     }
 
     /**
      * Attaches the agent to this JVM if it is not active yet (for tests and tools). Classes loaded
      * before this call are not rewritten; those that declare {@code @Shared} fields are logged.
      *
-     * @throws IllegalStateException if the JVM does not allow attaching an agent
+     * @throws IllegalStateException if the JVM does not allow attaching an agent, or stm-runtime is
+     *     not on the class path
      */
     public static synchronized void install() {
+        AgentSetup.requireRuntime(StmAgent.class.getClassLoader());
         if (AgentSupport.isActive()) {
             return;
         }
@@ -67,9 +77,14 @@ public final class StmAgent {
 
     private static synchronized void start(String args, Instrumentation inst, String how) {
         AgentOptions options = AgentOptions.parse(args);
+        AgentSetup.requireRuntime(StmAgent.class.getClassLoader());
         if (!AgentSupport.activate(how)) {
-            throw new IllegalStateException("the stm4j agent is already active (attached by "
-                    + AgentSupport.activatedBy() + "); attach it once");
+            throw new IllegalStateException("the stm4j agent is already active (started by "
+                    + AgentSupport.activatedBy() + "); this second start (" + how + ") is refused: start it"
+                    + " once. Look for a second -javaagent:...stm-agent...jar on the command line, in"
+                    + " JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS, or in a build tool's argLine, and for a"
+                    + " Launcher-Agent-Class in the application jar's manifest; StmAgent.install() does"
+                    + " nothing once the agent is active.");
         }
         StmTransformer transformer = new StmTransformer(options);
         List<String> missed = new ArrayList<>();

@@ -32,8 +32,13 @@ public final class AgentOptions {
                 String a = raw.trim();
                 if (a.equals("verbose")) {
                     verbose = true;
-                } else if (a.startsWith("exclude=") && a.length() > "exclude=".length()) {
-                    excludes.add(a.substring("exclude=".length()).replace('.', '/'));
+                } else if (a.startsWith("exclude=")) {
+                    String prefix = a.substring("exclude=".length()).trim();
+                    if (prefix.isEmpty()) {
+                        throw new IllegalArgumentException("stm4j agent argument 'exclude=' needs a package"
+                                + " or class prefix, e.g. exclude=com.example.legacy.");
+                    }
+                    excludes.add(prefix.replace('.', '/'));
                 } else {
                     throw new IllegalArgumentException("unknown stm4j agent argument '" + a
                             + "'; known arguments: verbose, exclude=<package or class prefix>");

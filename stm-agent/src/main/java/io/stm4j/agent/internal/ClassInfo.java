@@ -44,6 +44,9 @@ final class ClassInfo {
         final String name;
         final String desc;
         final int access;
+        /** The annotation's elements as written in the class file (the defaults when absent). */
+        int maxRetries = -1;
+        long timeoutMillis = -1L;
 
         AtomicMethod(String name, String desc, int access) {
             this.name = name;
@@ -109,6 +112,14 @@ final class ClassInfo {
                 out.add("@Atomic method " + cls + "." + m.name + m.desc + " is native: its body cannot run"
                         + " as a transaction");
             }
+            if (m.maxRetries < -1) {
+                out.add("@Atomic(maxRetries = " + m.maxRetries + ") on " + cls + "." + m.name + m.desc
+                        + ": maxRetries must be -1 (unlimited) or >= 0");
+            }
+            if (m.timeoutMillis < -1L) {
+                out.add("@Atomic(timeoutMillis = " + m.timeoutMillis + ") on " + cls + "." + m.name + m.desc
+                        + ": timeoutMillis must be -1 (none) or >= 0");
+            }
         }
         return out;
     }
@@ -165,10 +176,21 @@ final class ClassInfo {
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String desc, boolean visible) {
-                    if (ATOMIC_DESC.equals(desc)) {
-                        atomics.add(new AtomicMethod(name, descriptor, access));
+                    if (!ATOMIC_DESC.equals(desc)) {
+                        return null;
                     }
-                    return null;
+                    AtomicMethod m = new AtomicMethod(name, descriptor, access);
+                    atomics.add(m);
+                    return new AnnotationVisitor(Opcodes.ASM9) {
+                        @Override
+                        public void visit(String element, Object value) {
+                            if ("maxRetries".equals(element) && value instanceof Integer) {
+                                m.maxRetries = (Integer) value;
+                            } else if ("timeoutMillis".equals(element) && value instanceof Long) {
+                                m.timeoutMillis = (Long) value;
+                            }
+                        }
+                    };
                 }
             };
         }
