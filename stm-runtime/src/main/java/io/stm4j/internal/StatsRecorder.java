@@ -38,8 +38,20 @@ final class StatsRecorder implements StoreStatsMXBean {
         this.label = label;
     }
 
-    /** A fresh counter set for {@code th}, which alone will write it. */
+    /** The recorder of a store named {@code label}, or {@code store-<n>} if it has no name. */
+    static StatsRecorder forStore(String label) {
+        return new StatsRecorder(label != null ? label : "store-" + UNNAMED.incrementAndGet());
+    }
+
+    private static final AtomicInteger UNNAMED = new AtomicInteger();
+
+    /** The counters of {@code th}, which alone writes them: the ones it had here, or fresh ones. */
     ThreadStats register(Thread th) {
+        for (ThreadStats known : threads) {
+            if (known.thread.get() == th) {
+                return known;
+            }
+        }
         ThreadStats s = new ThreadStats(th);
         threads.add(s);
         if (registrations.incrementAndGet() % SWEEP_EVERY == 0) {

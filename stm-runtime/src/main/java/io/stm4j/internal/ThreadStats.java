@@ -5,7 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 
 /**
- * One thread's counters for one store. Only the owning thread writes them, with plain (opaque)
+ * One thread's counters for one store. Statistics code lives in this class and in
+ * {@link StatsRecorder} only, so that model checkers can leave it out (it is not part of what
+ * the stores guarantee). Only the owning thread writes them, with plain (opaque)
  * read-modify-writes — no atomic instruction on the commit path; {@link StatsRecorder} sums them.
  */
 final class ThreadStats {
@@ -40,5 +42,40 @@ final class ThreadStats {
     static int bucket(int retries) {
         int b = 32 - Integer.numberOfLeadingZeros(retries - 1); // 1->0, 2->1, 3..4->2, 5..8->3, ...
         return RETRIED + Math.min(b, RETRY_BUCKETS - 1);
+    }
+
+    /** The clock of the time spent retrying. */
+    static long now() {
+        return System.nanoTime();
+    }
+
+    /**
+     * A thread's counters for the few stores it used last, found by a linear scan (no hashing,
+     * so that model checkers can replay it). A store pushed out of it keeps the counters: the
+     * recorder finds them again for this thread when it comes back.
+     */
+    static final class Lookup {
+        private static final int SIZE = 8;
+        private final Thread thread;
+        private final StatsRecorder[] stores = new StatsRecorder[SIZE];
+        private final ThreadStats[] stats = new ThreadStats[SIZE];
+        private int next;
+
+        Lookup(Thread thread) {
+            this.thread = thread;
+        }
+
+        ThreadStats of(StatsRecorder r) {
+            for (int i = 0; i < SIZE; i++) {
+                if (stores[i] == r) {
+                    return stats[i];
+                }
+            }
+            ThreadStats s = r.register(thread);
+            stores[next] = r;
+            stats[next] = s;
+            next = (next + 1) % SIZE;
+            return s;
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class Transactions implements TransactionEngine {
      */
     public static <T> T atomic(Supplier<T> body, int maxRetries, long timeoutMillis, boolean readOnly) {
         Txn t = Txn.enter(maxRetries, timeoutMillis, readOnly);
+        int level = t.depth;
         while (true) {
             T result = null;
             Throwable failure = null;
@@ -37,7 +38,7 @@ public final class Transactions implements TransactionEngine {
             } catch (Throwable e) {
                 failure = e;
             }
-            if (t.exit(failure)) {
+            if (exit(t, level, failure)) {
                 return result;
             }
         }
@@ -53,6 +54,7 @@ public final class Transactions implements TransactionEngine {
      */
     public static void atomic(Runnable body, int maxRetries, long timeoutMillis, boolean readOnly) {
         Txn t = Txn.enter(maxRetries, timeoutMillis, readOnly);
+        int level = t.depth;
         while (true) {
             Throwable failure = null;
             try {
@@ -60,9 +62,23 @@ public final class Transactions implements TransactionEngine {
             } catch (Throwable e) {
                 failure = e;
             }
-            if (t.exit(failure)) {
+            if (exit(t, level, failure)) {
                 return;
             }
+        }
+    }
+
+    /** Ends the scope at {@code level}; if that call overflows the stack, records the lost end ({@link TxnState}). */
+    private static boolean exit(Txn t, int level, Throwable failure) {
+        try {
+            return t.exit(level, failure);
+        } catch (StackOverflowError e) {
+            if (level <= 1) { // field writes only: see TxnState
+                t.depth = 0;
+            } else if (level < t.lostLevel) {
+                t.lostLevel = level;
+            }
+            throw e;
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.List;
  * nor abort because of writers. Commit: try-lock the written cells, tick the clock, validate the
  * read set, install, unlock.
  */
-final class Txn {
+final class Txn extends TxnState {
     private static final ThreadLocal<Txn> CURRENT = ThreadLocal.withInitial(Txn::new);
     /**
      * A faster way to the current thread's transaction than {@link #CURRENT}: a slot per thread id,
@@ -55,8 +55,7 @@ final class Txn {
         }
     }
 
-    // --- attempt state
-    int depth;
+    // --- attempt state (depth: see TxnState)
     private boolean readOnly;
     private boolean recordReads;
     private long rv;
@@ -107,7 +106,7 @@ final class Txn {
     // --- statistics: this thread's counters for the store used last, and for the others
     private StatsRecorder statsOf;
     private ThreadStats statsHere;
-    private java.util.WeakHashMap<StatsRecorder, ThreadStats> statsByStore;
+    private final ThreadStats.Lookup statsByStore = new ThreadStats.Lookup(thread);
     /** {@code System.nanoTime()} at the outermost transaction's first abort; 0 before. */
     private long retryStartNanos;
     /** Per transaction: the names its conflicts were on, and how many each (a few distinct). */
@@ -146,6 +145,9 @@ final class Txn {
     }
 
     boolean active() {
+        if (lostLevel <= depth) {
+            repair();
+        }
         return depth > 0;
     }
 
@@ -155,9 +157,17 @@ final class Txn {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Starts a transaction, or a nested scope of the active one. */
+    /**
+     * Starts a transaction, or a nested scope of the active one. The new {@link #depth} is the
+     * scope's level, which the caller passes to {@link #exit(int, Throwable)}. Nothing is called
+     * after the depth is raised, so a stack overflow cannot leave a scope open that its caller
+     * does not know about.
+     */
     static Txn enter(int maxRetries, long timeoutMillis, boolean readOnly) {
         Txn t = current();
+        if (t.lostLevel != Integer.MAX_VALUE) {
+            t.settleLost();
+        }
         if (t.depth > 0) {
             t.pushScope(readOnly);
         } else {
@@ -179,12 +189,17 @@ final class Txn {
         this.readOnly = readOnly;
         this.recordReads = !readOnly;
         this.attempts = 0;
+        if (privileged) {
+            // a transaction whose end was lost to a stack overflow kept its priority
+            ContentionManager.release(this);
+        }
         this.privileged = false;
         this.retryStartNanos = 0L;
         this.nHot = 0;
         this.warned = false;
-        this.depth = 1;
+        this.lostLevel = Integer.MAX_VALUE;
         startAttempt();
+        this.depth = 1;
     }
 
     private void startAttempt() {
@@ -255,7 +270,16 @@ final class Txn {
      * @return true when the caller returns its result; false when it must run the body again
      *     (the next attempt has already begun). Throws {@code failure} when it must propagate.
      */
-    boolean exit(Throwable failure) {
+    boolean exit(int level, Throwable failure) {
+        if (depth != level || lostLevel <= depth) {
+            if (!resync(level)) {
+                // this scope is gone already (unwound after a lost end): nothing left to do
+                if (failure != null) {
+                    throw sneaky(failure);
+                }
+                return true;
+            }
+        }
         if (depth > 1) {
             return exitNested(failure);
         }
@@ -308,6 +332,42 @@ final class Txn {
             }
             throw sneaky(t);
         }
+    }
+
+    /**
+     * Unwinds the scopes whose end was lost to a stack overflow ({@link TxnState}), as if their
+     * bodies had thrown: their writes are undone and their rollback hooks run.
+     */
+    void repair() {
+        int level = lostLevel;
+        lostLevel = Integer.MAX_VALUE;
+        while (depth >= level && depth > 1) {
+            undoScope(new StmException("scope abandoned: its end was lost to a StackOverflowError"));
+        }
+    }
+
+    /** Unwinds the flagged lost scope if it is still open, or drops a flag whose scope did end. */
+    private void settleLost() {
+        if (lostLevel <= depth) {
+            repair();
+        } else {
+            lostLevel = Integer.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Before ending the scope at {@code level}: unwinds lost scopes and any deeper scope whose
+     * end never came. @return whether the scope at {@code level} is still open
+     */
+    private boolean resync(int level) {
+        if (lostLevel != Integer.MAX_VALUE) {
+            settleLost();
+        }
+        if (depth > level && level >= 1) {
+            lostLevel = level + 1;
+            repair();
+        }
+        return depth == level;
     }
 
     private boolean exitNested(Throwable failure) {
@@ -397,8 +457,9 @@ final class Txn {
         if (attempts >= ContentionManager.PRIORITY_AFTER && !privileged) {
             privileged = ContentionManager.tryPrioritize(this);
         }
-        if (!privileged && !Backoff.pause(attempts)) {
-            throw interrupted("backing off before re-running a transaction");
+        if (privileged ? Thread.currentThread().isInterrupted() : !Backoff.pause(attempts)) {
+            throw interrupted(privileged ? "re-running a transaction after a conflict"
+                    : "backing off before re-running a transaction");
         }
         startAttempt();
         return false;
@@ -469,14 +530,7 @@ final class Txn {
         if (r == statsOf) {
             return statsHere;
         }
-        if (statsByStore == null) {
-            statsByStore = new java.util.WeakHashMap<>();
-        }
-        ThreadStats s = statsByStore.get(r);
-        if (s == null) {
-            s = r.register(thread);
-            statsByStore.put(r, s);
-        }
+        ThreadStats s = statsByStore.of(r);
         statsOf = r;
         statsHere = s;
         return s;
@@ -504,14 +558,14 @@ final class Txn {
             if (attempts > 1) {
                 s.add(ThreadStats.bucket(attempts - 1), 1L);
             }
-            s.add(ThreadStats.RETRY_NANOS, System.nanoTime() - retryStartNanos);
+            s.add(ThreadStats.RETRY_NANOS, ThreadStats.now() - retryStartNanos);
         }
     }
 
     /** Counts an abandoned attempt, its hot spot, and warns once about a transaction that keeps re-running. */
     private void recordAbort(io.stm4j.StoreStats.Abort cause, Cell on) {
         if (retryStartNanos == 0L) {
-            retryStartNanos = System.nanoTime() | 1L;
+            retryStartNanos = ThreadStats.now() | 1L;
         }
         if (on == null) {
             return;
@@ -612,8 +666,9 @@ final class Txn {
             wRefs[w] = uRefs[i];
             wPrims[w] = uPrims[i];
             wScope[w] = uScopes[i];
-            uRefs[i] = null;
         }
+        // cleared after the loop, so that an overflow inside it leaves the log whole for a retry
+        Arrays.fill(uRefs, undoMark, nUndo, null);
         nUndo = undoMark;
         int writeMark = markWrites[d];
         if (nWrites > writeMark) {
@@ -759,6 +814,9 @@ final class Txn {
     }
 
     private void checkDoomed() {
+        if (lostLevel <= depth) {
+            repair();
+        }
         if (doomed) {
             throw ControlFlow.CONFLICT;
         }

@@ -33,7 +33,7 @@ final class VersionedStore implements Store {
 
     VersionedStore(String label) {
         this.label = label;
-        this.recorder = new StatsRecorder(label != null ? label : "store@" + Integer.toHexString(System.identityHashCode(this)));
+        this.recorder = StatsRecorder.forStore(label);
     }
 
     private Cell cell(String key) {

@@ -1,6 +1,7 @@
 package io.stm4j.agent.internal;
 
 import io.stm4j.internal.AtomicBridge;
+import io.stm4j.internal.TxnState;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -36,12 +37,27 @@ final class AtomicAdvice {
     }
 
     @Advice.OnMethodEnter
-    static Object enter(@MaxRetries int maxRetries, @TimeoutMillis long timeoutMillis, @ReadOnly boolean readOnly) {
-        return AtomicBridge.enter(maxRetries, timeoutMillis, readOnly);
+    static Object enter(@MaxRetries int maxRetries, @TimeoutMillis long timeoutMillis, @ReadOnly boolean readOnly,
+            @Advice.Local("stm$level") int level) {
+        Object txn = AtomicBridge.enter(maxRetries, timeoutMillis, readOnly);
+        level = ((TxnState) txn).depth; // the scope's level, read without a call
+        return txn;
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn = Advice.OnNonDefaultValue.class)
-    static boolean exit(@Advice.Enter Object txn, @Advice.Thrown Throwable thrown) {
-        return AtomicBridge.exit(txn, thrown);
+    static boolean exit(@Advice.Enter Object txn, @Advice.Local("stm$level") int level,
+            @Advice.Thrown Throwable thrown) {
+        try {
+            return AtomicBridge.exit(txn, level, thrown);
+        } catch (StackOverflowError e) {
+            // The end of this scope may be lost: record it without calling anything (TxnState).
+            TxnState s = (TxnState) txn;
+            if (level <= 1) {
+                s.depth = 0;
+            } else if (level < s.lostLevel) {
+                s.lostLevel = level;
+            }
+            throw e;
+        }
     }
 }
