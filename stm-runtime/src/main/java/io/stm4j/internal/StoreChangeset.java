@@ -21,6 +21,7 @@ final class StoreChangeset implements Changeset {
     @Override
     @SuppressWarnings("unchecked")
     public <T> Value<T> get(String key) {
+        java.util.Objects.requireNonNull(key, "key");
         StoreValue<Object> v = values.get(key);
         if (v == null) {
             throw new IllegalArgumentException("key '" + key + "' is not in this changeset; its keys are "

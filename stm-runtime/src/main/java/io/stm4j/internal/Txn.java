@@ -38,11 +38,13 @@ final class Txn extends TxnState {
     private static final int MAX_RETAINED_READS = 4096;
 
     /**
-     * Stamp of this transaction's latest commit; 0 before the first. A reader that finds a cell
-     * locked by this transaction reads it to decide whether the commit in progress can belong to
-     * its snapshot (stamp &le; the reader's). It is not reset between commits: a stale value is
-     * an older stamp, so it is smaller than the commit's own and can only make the reader wait
-     * when it need not, never skip a commit it must wait for. Written with release stores.
+     * Stamp of the commit in progress while this transaction holds cell locks; 0 until it has
+     * ticked. A reader that finds a cell locked by this transaction reads it to decide whether
+     * the commit can belong to its snapshot (0, or a stamp &le; the reader's: it waits). Written
+     * with release stores: the reset to 0 comes before the locks (CAS), so a reader that sees a
+     * lock sees 0 or the new stamp. (Were it not reset, a stale stamp would still be an older one
+     * in a JVM, whose clock never goes back — but not under a model checker that rewinds the
+     * clock between runs, as Lincheck does.)
      */
     volatile long wv;
     private static final java.lang.invoke.VarHandle WV;
@@ -970,6 +972,7 @@ final class Txn extends TxnState {
             return COMMITTED; // a consistent snapshot read nothing stale: nothing to publish
         }
         ContentionManager.awaitCommitTurn(this);
+        WV.setRelease(this, 0L);
         Cell[] cs = wCells;
         int locked = 0;
         boolean wake = false;
@@ -1018,14 +1021,19 @@ final class Txn extends TxnState {
      *
      * @param spinBudget how long to wait for a committer publishing this cell; -1 for as long as
      *     it takes (it never holds the lock for long)
-     * @return the version, or null if the budget ran out
+     * @return the version, or null if the budget ran out (never with an unlimited budget)
      */
     static Version latest(Cell c, int spinBudget) {
-        Txn o = c.owner;
-        if (o == null) {
-            return c.head;
+        while (true) {
+            if (c.owner == null) {
+                return c.head;
+            }
+            Version v = at(c, GlobalClock.now(), spinBudget);
+            if (v != null || spinBudget >= 0) {
+                return v;
+            }
+            // Newer commits trimmed the history past the clock value read: read again.
         }
-        return at(c, GlobalClock.now(), spinBudget);
     }
 
     /**
@@ -1067,6 +1075,7 @@ final class Txn extends TxnState {
     int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs) {
         int n = cells.length;
         ContentionManager.awaitCommitTurn(this);
+        WV.setRelease(this, 0L);
         int locked = 0;
         boolean wake = false;
         try {
@@ -1113,6 +1122,7 @@ final class Txn extends TxnState {
         int failures = 0;
         while (true) {
             ContentionManager.awaitCommitTurn(this);
+        WV.setRelease(this, 0L);
                 if (c.tryLock(this)) {
                 boolean wake;
                 try {

@@ -236,7 +236,8 @@ final class VersionedStore implements Store {
 
     @Override
     public Map<String, Object> export(String... keys) {
-        boolean all = keys == null || keys.length == 0;
+        Objects.requireNonNull(keys, "keys");
+        boolean all = keys.length == 0;
         if (!all) {
             requireKeys(keys);
         }

@@ -197,4 +197,10 @@ class BadInputTest {
         assertThatThrownBy(Stm::retry).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Stm.retry()").hasMessageContaining("outside a transaction");
     }
+
+    @Test
+    void nullKeysAreRejectedInExportAndChangesets() {
+        assertThatThrownBy(() -> s.export((String[]) null)).isInstanceOf(NullPointerException.class).hasMessage("keys");
+        assertThatThrownBy(() -> s.using("a").get(null)).isInstanceOf(NullPointerException.class).hasMessage("key");
+    }
 }

@@ -34,14 +34,14 @@ public final class TxCounter {
         return true;
     }
 
-    /**
-     * @return the value, read in a read-only transaction. (A plain read outside a transaction is
-     *     what users would write; it is left out of the Lincheck runs until the engine's plain-read
-     *     path stops failing with a NullPointerException when the cell's history is trimmed under
-     *     it, which these runs found.)
-     */
+    /** @return the value, read in a read-only transaction */
     @Atomic(readOnly = true)
     public long get() {
+        return value;
+    }
+
+    /** @return the value, read plainly outside any transaction (one committed value) */
+    public long peek() {
         return value;
     }
 }

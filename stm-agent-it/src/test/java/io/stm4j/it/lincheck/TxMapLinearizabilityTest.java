@@ -24,8 +24,7 @@ import org.junit.jupiter.api.Test;
  * files, with their {@code stm$get$}/{@code stm$set$} accessors, and the runtime) explores
  * interleavings systematically. Short by default; {@code -Pstress} ({@code stm4j.stress.scale=20})
  * runs 20 times as many scenarios. Removing {@code @Atomic} from one compound operation makes
- * both strategies report a non-linearizable execution. (The model checker could in principle meet
- * the clock rewind described in {@link TxCounterLinearizabilityTest}; it has not in our runs.)
+ * both strategies report a non-linearizable execution.
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:3")
 public class TxMapLinearizabilityTest {
