@@ -1,0 +1,49 @@
+package io.stm4j.it.support;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The knobs of the property and fault suites, from system properties that the build passes to
+ * failsafe: {@code stm4j.stress.scale} (1 by default, 20 under {@code -Pstress}) multiplies loop
+ * counts, {@code stm4j.stress.threads} (4 by default, 64 under {@code -Pstress}) is the number of
+ * worker threads. Also prints the one-line {@code [stress]} summaries that the stress run's
+ * closing note adds up.
+ */
+public final class Stress {
+    /** Multiplier for loop counts. */
+    public static final int SCALE = Math.max(1, Integer.getInteger("stm4j.stress.scale", 1));
+    /** Worker threads of each concurrent property. */
+    public static final int THREADS = Math.max(2, Integer.getInteger("stm4j.stress.threads", 4));
+
+    private Stress() {
+    }
+
+    /**
+     * How long a concurrent run may take before it counts as hung: generous, since 64 threads on
+     * 2 cores under {@code -Pstress} are slow, and never a claim about speed.
+     */
+    public static Duration timeout() {
+        return Duration.ofSeconds(120L + 30L * SCALE);
+    }
+
+    /**
+     * Prints one summary line, e.g. {@code [stress] property=lost-updates api=store threads=4
+     * kind=platform transactions=8000 faults=0 ms=312 ...}.
+     *
+     * @param suite "property" or "fault"
+     * @param name what ran
+     * @param flavor the API and thread kind, or null
+     * @param threads worker threads
+     * @param transactions transactions that ran to an end (committed or ended by an exception)
+     * @param faults faults injected (exceptions, errors, interrupts, kills)
+     * @param millis wall time
+     * @param extra more {@code key=value} pairs, or ""
+     */
+    public static void report(String suite, String name, Object flavor, int threads, long transactions,
+            long faults, long millis, String extra) {
+        String f = flavor == null ? "" : " " + flavor;
+        System.out.println(String.format(Locale.ROOT, "[stress] %s=%s%s threads=%d transactions=%d faults=%d ms=%d%s",
+                suite, name, f, threads, transactions, faults, millis, extra.isEmpty() ? "" : " " + extra));
+    }
+}
