@@ -39,7 +39,7 @@ class FaultsUnderLoadTest {
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void everyInvariantHoldsUnderFaultsInterruptsAndContention(Flavor flavor) throws Exception {
         int threads = Stress.THREADS;
-        int each = Math.max(200, 12_000 * Stress.SCALE / threads);
+        int each = Math.max(500, 24_000 * Stress.SCALE / threads);
         FaultBank bank = FaultBank.create(flavor.api, ACCOUNTS, INITIAL);
         long total = ACCOUNTS * INITIAL;
         long[][] delta = new long[threads][ACCOUNTS];

@@ -37,7 +37,7 @@ class ComposabilityPropertyTest {
     void independentlyWrittenOperationsComposeAtomically(Flavor flavor) throws Exception {
         int auditors = Math.max(1, Stress.THREADS / 4);
         int movers = Stress.THREADS - auditors;
-        int opsEach = Math.max(200, 24_000 * Stress.SCALE / movers);
+        int opsEach = Math.max(1_000, 120_000 * Stress.SCALE / movers);
         Bank[] banks = {Bank.create(flavor.api, ACCOUNTS, INITIAL, movers), Bank.create(flavor.api, ACCOUNTS, INITIAL, movers)};
         long total = 2 * ACCOUNTS * INITIAL;
         long[][][] delta = new long[movers][2][ACCOUNTS];

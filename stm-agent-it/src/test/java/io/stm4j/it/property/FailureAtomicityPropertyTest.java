@@ -38,7 +38,7 @@ class FailureAtomicityPropertyTest {
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void aFailedTransactionLeavesNoTrace(Flavor flavor) throws Exception {
         int threads = Stress.THREADS;
-        int opsEach = Math.max(200, 24_000 * Stress.SCALE / threads);
+        int opsEach = Math.max(1_000, 120_000 * Stress.SCALE / threads);
         Bank bank = Bank.create(flavor.api, ACCOUNTS, INITIAL, threads);
         long[][] delta = new long[threads][ACCOUNTS];
         long[] committed = new long[threads];

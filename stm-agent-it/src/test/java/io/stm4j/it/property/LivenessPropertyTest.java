@@ -83,7 +83,7 @@ class LivenessPropertyTest {
     void manyConflictingThreadsAllFinish(Flavor flavor) throws Exception {
         int cells = 8;
         int threads = Stress.THREADS;
-        int each = Math.max(100, 12_000 * Stress.SCALE / threads);
+        int each = Math.max(500, 60_000 * Stress.SCALE / threads);
         Grid grid = Grid.create(flavor.api, cells);
         AtomicLong attempts = new AtomicLong();
         long t0 = System.nanoTime();

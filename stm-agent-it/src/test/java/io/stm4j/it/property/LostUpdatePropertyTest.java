@@ -25,7 +25,7 @@ class LostUpdatePropertyTest {
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void everyIncrementCountsExactlyOnce(Flavor flavor) throws Exception {
         int threads = Stress.THREADS;
-        int each = Math.max(1_000, 80_000 * Stress.SCALE / threads);
+        int each = Math.max(5_000, 400_000 * Stress.SCALE / threads);
         Counter counter = Counter.create(flavor.api);
         int[][] replaced = new int[threads][each];
         long t0 = System.nanoTime();

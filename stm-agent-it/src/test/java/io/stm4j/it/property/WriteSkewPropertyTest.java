@@ -26,7 +26,7 @@ class WriteSkewPropertyTest {
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void neverBothCommitted(Flavor flavor) throws Exception {
         int doctors = Stress.THREADS;
-        int rounds = Math.max(100, 6_000 * Stress.SCALE / doctors);
+        int rounds = Math.max(300, 18_000 * Stress.SCALE / doctors);
         List<Roster> rosters = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             rosters.add(Roster.create(flavor.api, doctors));
