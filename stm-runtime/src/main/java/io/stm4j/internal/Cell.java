@@ -33,12 +33,9 @@ public final class Cell {
     /** The statistics of the store this cell belongs to (the default store for fields). */
     final StatsRecorder stats;
 
+    /** A cell of no store and no object (the engine's own tests). */
     Cell(Object name, Object ref, long prim) {
-        this(name, null, ref, prim);
-    }
-
-    Cell(Object name, Object home, Object ref, long prim) {
-        this(name, home, ref, prim, StatsRecorder.DETACHED);
+        this(name, null, ref, prim, StatsRecorder.DETACHED);
     }
 
     Cell(Object name, Object home, Object ref, long prim, StatsRecorder stats) {

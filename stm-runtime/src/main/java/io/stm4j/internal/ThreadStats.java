@@ -60,21 +60,32 @@ final class ThreadStats {
         private final StatsRecorder[] stores = new StatsRecorder[SIZE];
         private final ThreadStats[] stats = new ThreadStats[SIZE];
         private int next;
+        /** The pair used last: nearly every call (one per commit) asks for it again. */
+        private StatsRecorder lastStore;
+        private ThreadStats lastStats;
 
         Lookup(Thread thread) {
             this.thread = thread;
         }
 
         ThreadStats of(StatsRecorder r) {
-            for (int i = 0; i < SIZE; i++) {
+            if (r == lastStore) {
+                return lastStats;
+            }
+            ThreadStats s = null;
+            for (int i = 0; i < SIZE && s == null; i++) {
                 if (stores[i] == r) {
-                    return stats[i];
+                    s = stats[i];
                 }
             }
-            ThreadStats s = r.register(thread);
-            stores[next] = r;
-            stats[next] = s;
-            next = (next + 1) % SIZE;
+            if (s == null) {
+                s = r.register(thread);
+                stores[next] = r;
+                stats[next] = s;
+                next = (next + 1) % SIZE;
+            }
+            lastStore = r;
+            lastStats = s;
             return s;
         }
     }

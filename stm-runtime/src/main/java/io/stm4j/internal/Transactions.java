@@ -77,6 +77,7 @@ public final class Transactions implements TransactionEngine {
                 t.depth = 0;
             } else if (level < t.lostLevel) {
                 t.lostLevel = level;
+                t.alert = 1;
             }
             throw e;
         }

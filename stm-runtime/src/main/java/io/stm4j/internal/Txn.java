@@ -5,6 +5,7 @@ import io.stm4j.ConcurrentUpdate;
 import io.stm4j.MaxRetriesExceeded;
 import io.stm4j.RetryTimeoutExceeded;
 import io.stm4j.StmException;
+import io.stm4j.StoreStats.Abort;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -105,9 +106,7 @@ final class Txn extends TxnState {
     /** Whether the undo log has held entries since {@link #end} last cleared it. */
     private boolean undoUsed;
 
-    // --- statistics: this thread's counters for the store used last, and for the others
-    private StatsRecorder statsOf;
-    private ThreadStats statsHere;
+    // --- statistics: this thread's counters per store
     private final ThreadStats.Lookup statsByStore = new ThreadStats.Lookup(thread);
     /** {@code System.nanoTime()} at the outermost transaction's first abort; 0 before. */
     private long retryStartNanos;
@@ -116,7 +115,7 @@ final class Txn extends TxnState {
     private final int[] hotCounts = new int[4];
     private int nHot;
     private boolean warned;
-    /** Re-runs after which a transaction logs a warning (0: never). */
+    /** Aborted attempts after which a transaction logs a warning (0: never). */
     static final int WARN_AFTER = Integer.getInteger("stm4j.warnAfterRetries", 100);
 
     // --- hooks
@@ -214,6 +213,7 @@ final class Txn extends TxnState {
         readOnlyScopes = 0;
         doomed = false;
         retryRequested = false;
+        alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
         clearHooks();
         rv = GlobalClock.now();
     }
@@ -319,7 +319,7 @@ final class Txn extends TxnState {
             if (doomed || failure == ControlFlow.CONFLICT) {
                 return retryAfterConflict();
             }
-            recordEnd(ThreadStats.ABORTS + io.stm4j.StoreStats.Abort.EXCEPTION.ordinal(), attributed());
+            recordEnd(ThreadStats.ABORTS + Abort.EXCEPTION.ordinal(), attributed());
             rollbackAttempt();
             Runnable[] hooks = takeHooks(rollbackHooks);
             end();
@@ -342,7 +342,17 @@ final class Txn extends TxnState {
      */
     void repair() {
         int level = lostLevel;
+        clearLost();
+        unwindFrom(level);
+    }
+
+    private void clearLost() {
         lostLevel = Integer.MAX_VALUE;
+        alert = doomed || retryRequested ? 1 : 0;
+    }
+
+    /** Unwinds every open nested scope at {@code level} or deeper, as if its body had thrown. */
+    private void unwindFrom(int level) {
         while (depth >= level && depth > 1) {
             undoScope(new StmException("scope abandoned: its end was lost to a StackOverflowError"));
         }
@@ -353,7 +363,7 @@ final class Txn extends TxnState {
         if (lostLevel <= depth) {
             repair();
         } else {
-            lostLevel = Integer.MAX_VALUE;
+            clearLost();
         }
     }
 
@@ -365,9 +375,8 @@ final class Txn extends TxnState {
         if (lostLevel != Integer.MAX_VALUE) {
             settleLost();
         }
-        if (depth > level && level >= 1) {
-            lostLevel = level + 1;
-            repair();
+        if (level >= 1) {
+            unwindFrom(level + 1);
         }
         return depth == level;
     }
@@ -437,7 +446,7 @@ final class Txn extends TxnState {
     }
 
     private boolean retryAfterConflict() {
-        recordAbort(conflictWasBusy ? io.stm4j.StoreStats.Abort.BUSY : io.stm4j.StoreStats.Abort.CONFLICT, conflictCell);
+        recordAbort(conflictWasBusy ? Abort.BUSY : Abort.CONFLICT, conflictCell);
         rollbackAttempt();
         runRollbackHooksOfAttempt();
         if (maxRetries >= 0 && attempts > maxRetries) {
@@ -484,7 +493,7 @@ final class Txn extends TxnState {
             startAttempt();
             return false;
         }
-        recordAbort(io.stm4j.StoreStats.Abort.RETRY, nReads > 0 ? reads[0] : null);
+        recordAbort(Abort.RETRY, nReads > 0 ? reads[0] : null);
         if (nReads == 0) {
             end();
             throw new IllegalStateException("Stm.retry() called in a transaction that has read nothing:"
@@ -529,13 +538,7 @@ final class Txn extends TxnState {
 
     /** This thread's counters for the store {@code r}. */
     private ThreadStats stats(StatsRecorder r) {
-        if (r == statsOf) {
-            return statsHere;
-        }
-        ThreadStats s = statsByStore.of(r);
-        statsOf = r;
-        statsHere = s;
-        return s;
+        return statsByStore.of(r);
     }
 
     /** The store a finished transaction counts in: its first write's, else its last conflict's. */
@@ -565,18 +568,18 @@ final class Txn extends TxnState {
     }
 
     /** Counts an abandoned attempt, its hot spot, and warns once about a transaction that keeps re-running. */
-    private void recordAbort(io.stm4j.StoreStats.Abort cause, Cell on) {
+    private void recordAbort(Abort cause, Cell on) {
         if (retryStartNanos == 0L) {
             retryStartNanos = ThreadStats.now() | 1L;
         }
         if (on == null) {
             return;
         }
-        stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
-        if (cause == io.stm4j.StoreStats.Abort.RETRY) {
+        if (cause == Abort.RETRY) {
+            stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
             return;
         }
-        on.stats.conflict(on.name);
+        countConflict(cause, on);
         noteHot(on.name);
         if (attempts >= WARN_AFTER && WARN_AFTER > 0 && !warned) {
             warned = true;
@@ -816,8 +819,14 @@ final class Txn extends TxnState {
     }
 
     private void checkDoomed() {
-        if (lostLevel <= depth) {
-            repair();
+        if (alert != 0) {
+            checkAlert();
+        }
+    }
+
+    private void checkAlert() {
+        if (lostLevel != Integer.MAX_VALUE) {
+            settleLost();
         }
         if (doomed) {
             throw ControlFlow.CONFLICT;
@@ -831,12 +840,14 @@ final class Txn extends TxnState {
         conflictCell = c;
         conflictWasBusy = busy;
         doomed = true;
+        alert = 1;
         return ControlFlow.CONFLICT;
     }
 
     ControlFlow requestRetry() {
         checkDoomed();
         retryRequested = true;
+        alert = 1;
         return ControlFlow.RETRY;
     }
 
@@ -965,14 +976,26 @@ final class Txn extends TxnState {
     static final int CONFLICT = 1;
     static final int BUSY = 2;
 
+    /** Before locking: defer to a privileged transaction, and say that no stamp is taken yet. */
+    private void beginCommit() {
+        ContentionManager.awaitCommitTurn(this);
+        WV.setRelease(this, 0L);
+    }
+
+    /** With the locks held: this commit's stamp, published to readers that find its locks. */
+    private long stamp() {
+        long w = GlobalClock.tick();
+        WV.setRelease(this, w);
+        return w;
+    }
+
     /** The commit protocol. Never waits while holding a lock. */
     private int commit() {
         int n = nWrites;
         if (n == 0) {
             return COMMITTED; // a consistent snapshot read nothing stale: nothing to publish
         }
-        ContentionManager.awaitCommitTurn(this);
-        WV.setRelease(this, 0L);
+        beginCommit();
         Cell[] cs = wCells;
         int locked = 0;
         boolean wake = false;
@@ -984,8 +1007,7 @@ final class Txn extends TxnState {
                     return BUSY;
                 }
             }
-            long w = GlobalClock.tick();
-            WV.setRelease(this, w);
+            long w = stamp();
             if (w != rv + 1 && !readsValid()) {
                 return CONFLICT;
             }
@@ -1074,25 +1096,23 @@ final class Txn extends TxnState {
      */
     int commitAlone(Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs) {
         int n = cells.length;
-        ContentionManager.awaitCommitTurn(this);
-        WV.setRelease(this, 0L);
+        beginCommit();
         int locked = 0;
         boolean wake = false;
         try {
             for (; locked < n; locked++) {
                 if (!cells[locked].tryLock(this)) {
-                    recordAlone(io.stm4j.StoreStats.Abort.BUSY, cells[locked]);
+                    countConflict(Abort.BUSY, cells[locked]);
                     return BUSY;
                 }
             }
             for (int i = 0; i < n; i++) {
                 if (cells[i].head.seq != expectedSeq[i]) {
-                    recordAlone(io.stm4j.StoreStats.Abort.CONFLICT, cells[i]);
+                    countConflict(Abort.CONFLICT, cells[i]);
                     return i + 3;
                 }
             }
-            long w = GlobalClock.tick();
-            WV.setRelease(this, w);
+            long w = stamp();
             wake = Blocking.hasWaiters();
             for (int i = 0; i < n; i++) {
                 if (write == null || write[i]) {
@@ -1111,8 +1131,8 @@ final class Txn extends TxnState {
         return COMMITTED;
     }
 
-    /** Counts a commit outside any transaction that the caller reports as failed ({@code BusyRetry}, {@code ConcurrentUpdate}). */
-    private void recordAlone(io.stm4j.StoreStats.Abort cause, Cell on) {
+    /** Counts an attempt (or a commit outside any transaction) abandoned for a conflict on {@code on}. */
+    private void countConflict(Abort cause, Cell on) {
         stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
         on.stats.conflict(on.name);
     }
@@ -1121,13 +1141,11 @@ final class Txn extends TxnState {
     void writeAlone(Cell c, Object ref, long prim) {
         int failures = 0;
         while (true) {
-            ContentionManager.awaitCommitTurn(this);
-        WV.setRelease(this, 0L);
-                if (c.tryLock(this)) {
+            beginCommit();
+            if (c.tryLock(this)) {
                 boolean wake;
                 try {
-                    long w = GlobalClock.tick();
-                    WV.setRelease(this, w);
+                    long w = stamp();
                     wake = Blocking.hasWaiters();
                     c.install(ref, prim, w);
                 } finally {

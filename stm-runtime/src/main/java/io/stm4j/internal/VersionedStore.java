@@ -236,11 +236,8 @@ final class VersionedStore implements Store {
 
     @Override
     public Map<String, Object> export(String... keys) {
-        Objects.requireNonNull(keys, "keys");
+        requireKeys(keys);
         boolean all = keys.length == 0;
-        if (!all) {
-            requireKeys(keys);
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         Txn t = Txn.current();
         if (t.active()) {

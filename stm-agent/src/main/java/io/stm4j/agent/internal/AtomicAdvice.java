@@ -56,6 +56,7 @@ final class AtomicAdvice {
                 s.depth = 0;
             } else if (level < s.lostLevel) {
                 s.lostLevel = level;
+                s.alert = 1;
             }
             throw e;
         }
