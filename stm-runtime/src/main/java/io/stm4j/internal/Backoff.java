@@ -1,14 +1,30 @@
 package io.stm4j.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Exponential backoff with jitter: spin first, then yield, then park for a random time whose
- * bound doubles with each failure up to {@link #MAX_PARK_NANOS}.
+ * The engine's waits: exponential backoff with jitter after a lost attempt, and the short waits for
+ * a committer that is publishing or for a privileged transaction.
+ *
+ * <p>On a platform thread a wait spins, then yields, then parks. On a virtual thread it never
+ * yields: it spins briefly, then parks. Virtual threads are not time-sliced, and
+ * {@code Thread.yield()} puts a virtual thread back on its carrier's local queue, ahead of the
+ * virtual threads whose timed park has ended (they come back through another queue); waiters that
+ * yield in a loop would then keep a parked transaction from its carrier for minutes (seen on JDK
+ * 25 with 64 virtual threads on 2 carriers).
  */
 final class Backoff {
     static final long MAX_PARK_NANOS = 1_000_000L;
+    /** Spins of a wait for a publishing committer before it yields or parks. */
+    static final int SPINS = 64;
+    /** Longest single park of a wait for a committer or a privileged transaction. */
+    private static final long MAX_POLL_NANOS = 1_000_000L;
+
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private Backoff() {
     }
@@ -27,22 +43,60 @@ final class Backoff {
             }
             return true;
         }
-        if (failures <= 6) {
+        if (failures <= 6 && !onVirtualThread()) {
             Thread.yield();
             return true;
         }
-        long bound = Math.min(MAX_PARK_NANOS, 1_000L << Math.min(failures - 6, 20));
+        long bound = Math.min(MAX_PARK_NANOS, 1_000L << Math.min(Math.max(failures - 6, 1), 20));
         LockSupport.parkNanos(1 + rnd.nextLong(bound));
         return !Thread.currentThread().isInterrupted();
     }
 
-    /** One step of waiting for a committer that is publishing: spin, then yield. */
-    static int spinOrYield(int spins) {
-        if (spins < 64) {
+    /**
+     * One step of a wait for a condition that another thread makes true soon (a committer
+     * publishing, a privileged transaction committing): {@value #SPINS} spins, then as many yields
+     * (1 µs parks on a virtual thread), then parks whose length doubles every 4 steps up to
+     * {@link #MAX_POLL_NANOS}. The first {@code 2 * SPINS + 32} steps take about a millisecond.
+     *
+     * @param steps the steps taken so far by this wait, 0 at first
+     * @return {@code steps + 1}
+     */
+    static int await(int steps) {
+        if (steps < SPINS) {
             Thread.onSpinWait();
+        } else if (steps < 2 * SPINS) {
+            if (onVirtualThread()) {
+                LockSupport.parkNanos(1_000L);
+            } else {
+                Thread.yield();
+            }
         } else {
-            Thread.yield();
+            LockSupport.parkNanos(Math.min(MAX_POLL_NANOS, 1_000L << Math.min((steps - 2 * SPINS) / 4, 10)));
         }
-        return spins + 1;
+        return steps + 1;
+    }
+
+    /** @return whether the current thread is a virtual thread (always false before JDK 21) */
+    static boolean onVirtualThread() {
+        if (IS_VIRTUAL == null) {
+            return false;
+        }
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(Thread.currentThread());
+        } catch (Throwable e) {
+            throw new IllegalStateException("Thread.isVirtual() failed", e);
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        if (Runtime.version().feature() < 21) {
+            return null; // compiled for Java 17: Thread.isVirtual() is found at run time
+        }
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -73,6 +73,11 @@ final class Txn extends TxnState {
     private long startNanos;
     private int attempts;
     private boolean privileged;
+    /** The thread running this transaction, set when it asks for priority ({@link ContentionManager}). */
+    Thread runner;
+    /** While privileged: when the current attempt started, and the longest privileged attempt. */
+    private long privilegedSince;
+    private long longestPrivileged;
 
     // --- read set
     private Cell[] reads = new Cell[32];
@@ -195,6 +200,7 @@ final class Txn extends TxnState {
             ContentionManager.release(this);
         }
         this.privileged = false;
+        this.longestPrivileged = 0L;
         this.retryStartNanos = 0L;
         this.nHot = 0;
         this.warned = false;
@@ -465,8 +471,14 @@ final class Txn extends TxnState {
             throw new RetryTimeoutExceeded("transaction still conflicted after " + (timeoutNanos / 1_000_000L)
                     + " ms and " + n + " attempts", n, cause);
         }
-        if (attempts >= ContentionManager.PRIORITY_AFTER && !privileged) {
-            privileged = ContentionManager.tryPrioritize(this);
+        if (attempts >= ContentionManager.PRIORITY_AFTER) {
+            // take the gate, or renew its lease for the next attempt (losing it if taken over)
+            long now = System.nanoTime();
+            if (privileged) {
+                longestPrivileged = Math.max(longestPrivileged, now - privilegedSince);
+            }
+            privileged = ContentionManager.tryPrioritize(this, longestPrivileged);
+            privilegedSince = now;
         }
         if (privileged ? Thread.currentThread().isInterrupted() : !Backoff.pause(attempts)) {
             throw interrupted(privileged ? "re-running a transaction after a conflict"
@@ -756,7 +768,7 @@ final class Txn extends TxnState {
                 long w = o.wv;
                 if (w == 0L || w <= rv) {
                     // The owner is publishing a commit that may belong to our snapshot: wait for it.
-                    spins = Backoff.spinOrYield(spins);
+                    spins = Backoff.await(spins);
                     continue;
                 }
             }
@@ -1074,7 +1086,7 @@ final class Txn extends TxnState {
                     if (spinBudget >= 0 && spins >= spinBudget) {
                         return null;
                     }
-                    spins = Backoff.spinOrYield(spins);
+                    spins = Backoff.await(spins);
                     continue;
                 }
             }

@@ -22,8 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * calls join it.
  */
 final class VersionedStore implements Store {
-    /** How long a read outside a transaction waits for a committer before {@link BusyRetry}. */
-    private static final int BUSY_SPINS = 1 << 12;
+    /**
+     * How long a read outside a transaction waits for a committer before {@link BusyRetry}: steps of
+     * {@link Backoff#await}, about a millisecond.
+     */
+    private static final int BUSY_SPINS = 2 * Backoff.SPINS + 32;
     private static final int SNAPSHOT_TRIES = 8;
 
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -35,7 +36,9 @@ public final class CellAudit {
     private static final Field OWNER = field(CELL, "owner", TXN);
     private static final Field NAME = field(CELL, "name", Object.class);
     private static final Field STORE_CELLS = field(engineClass("io.stm4j.internal.VersionedStore"), "cells", Map.class);
-    private static final Field GATE = field(engineClass("io.stm4j.internal.ContentionManager"), "gate", TXN);
+    private static final Class<?> CONTENTION = engineClass("io.stm4j.internal.ContentionManager");
+    private static final Field GATE = field(CONTENTION, "gate", TXN);
+    private static final Field DEFERRED = field(CONTENTION, "DEFERRED", LongAdder.class);
     private static final Class<?> BLOCKING = engineClass("io.stm4j.internal.Blocking");
     private static final Field BLOCKING_LOCK = field(BLOCKING, "LOCK", ReentrantLock.class);
     private static final Field BLOCKING_WAITERS = field(BLOCKING, "waiters", int.class);
@@ -143,6 +146,14 @@ public final class CellAudit {
     /** @return whether some transaction holds the contention manager's priority gate now */
     public static boolean priorityHeld() {
         return get(GATE, null) != null;
+    }
+
+    /**
+     * @return how many commits have waited for a privileged transaction since the JVM started (the
+     *     contention manager's {@code DEFERRED} counter)
+     */
+    public static long deferredCommits() {
+        return ((LongAdder) get(DEFERRED, null)).sum();
     }
 
     private static Field cellField(Class<?> declaring, Field shared) {
