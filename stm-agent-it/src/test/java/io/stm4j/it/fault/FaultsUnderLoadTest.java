@@ -114,7 +114,7 @@ class FaultsUnderLoadTest {
             long audited = -1;
             while (workersLeft.get() > 0 && !w.failed()) {
                 if (progress.get() == audited) {
-                    Thread.yield(); // one audit per step of progress at most
+                    ThreadKind.pause(); // one audit per step of progress at most
                     continue;
                 }
                 audited = progress.get();
@@ -133,7 +133,7 @@ class FaultsUnderLoadTest {
             List<Thread> victims = w.threads().subList(0, threads);
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             while (started.get() < threads && !w.failed()) {
-                Thread.yield();
+                ThreadKind.pause();
             }
             // paced by the workers' progress, not by time: an interrupt to a random worker every
             // 20 transfers, and one to any worker blocked in Stm.retry() — but never twice to the
@@ -154,7 +154,7 @@ class FaultsUnderLoadTest {
                     next = now + 20;
                 }
                 if (target < 0 || sentAt[target] == now) {
-                    Thread.yield();
+                    ThreadKind.pause();
                     continue;
                 }
                 sentAt[target] = now;

@@ -6,6 +6,7 @@ import io.stm4j.StmException;
 import io.stm4j.it.support.Api;
 import io.stm4j.it.support.OnThread;
 import io.stm4j.it.support.Stress;
+import io.stm4j.it.support.ThreadKind;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,7 +169,7 @@ class InterruptionTest {
             if (!t.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError(t + " never parked: " + t.getState());
             }
-            Thread.yield();
+            ThreadKind.pause();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
 import io.stm4j.it.support.CellAudit;
+import io.stm4j.it.support.ThreadKind;
 
 /**
  * {@link FaultBank} on the store API: {@code Stm.atomic} blocks, nested for the journal; checked
@@ -127,7 +128,7 @@ final class StoreFaultBank implements FaultBank {
                 store.useVar(accounts[i]).commit(); // same value, next version
                 return;
             } catch (ConcurrentUpdate | BusyRetry e) {
-                Thread.yield();
+                ThreadKind.pause();
             }
         }
     }

@@ -6,6 +6,7 @@ import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
 import io.stm4j.it.support.CellAudit;
+import io.stm4j.it.support.ThreadKind;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,7 +47,7 @@ final class StoreCounter implements Counter {
                 return old;
             } catch (ConcurrentUpdate | BusyRetry e) {
                 seedRetries.incrementAndGet();
-                Thread.yield();
+                ThreadKind.pause();
             }
         }
     }

@@ -6,6 +6,7 @@ import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
 import io.stm4j.it.support.CellAudit;
+import io.stm4j.it.support.ThreadKind;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link Signal} on a store key; a plain write is {@code useVar}/{@code set}/{@code commit} outside a transaction. */
@@ -49,7 +50,7 @@ final class StoreSignal implements Signal {
                 x.commit();
                 return;
             } catch (ConcurrentUpdate | BusyRetry e) {
-                Thread.yield(); // only one thread writes at a time here, but the API allows it
+                ThreadKind.pause(); // only one thread writes at a time here, but the API allows it
             }
         }
     }

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Platform threads everywhere; virtual threads too on JDK 21 and later. The suites compile with
@@ -45,11 +46,26 @@ public enum ThreadKind {
 
     /**
      * For CPU-bound loops: virtual threads are not time-sliced, so a loop that never blocks would
-     * keep its carrier from the other virtual threads. Yields on a virtual thread, does nothing on a
-     * platform thread.
+     * keep its carrier from the other virtual threads. Parks for a microsecond on a virtual thread
+     * (see {@link #pause()} for why not a yield), does nothing on a platform thread.
      */
     public static void beFair() {
         if (VIRTUAL_FACTORY != null && isVirtual(Thread.currentThread())) {
+            LockSupport.parkNanos(1_000L);
+        }
+    }
+
+    /**
+     * One step of a loop that waits for another thread: a yield on a platform thread, a
+     * microsecond's park on a virtual thread. A yielding virtual thread goes back to its carrier's
+     * local queue, ahead of the virtual threads whose timed park has ended, so virtual threads
+     * that yield in a loop can keep a parked one from running for minutes (seen on JDK 25 with 64
+     * virtual threads on 2 carriers); parking queues them fairly.
+     */
+    public static void pause() {
+        if (VIRTUAL_FACTORY != null && isVirtual(Thread.currentThread())) {
+            LockSupport.parkNanos(1_000L);
+        } else {
             Thread.yield();
         }
     }

@@ -27,7 +27,6 @@ public final class Workers {
     private final String name;
     private Duration timeout = Stress.timeout();
     private final List<Body> bodies = new ArrayList<>();
-    private final List<ThreadKind> kinds = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private volatile boolean failed;
@@ -44,14 +43,8 @@ public final class Workers {
 
     /** @return this, with {@code n} workers running {@code body} */
     public Workers add(int n, Body body) {
-        return add(n, kind, body);
-    }
-
-    /** @return this, with {@code n} workers running {@code body} on threads of another kind than the run's */
-    public Workers add(int n, ThreadKind threadKind, Body body) {
         for (int i = 0; i < n; i++) {
             bodies.add(body);
-            kinds.add(threadKind);
         }
         return this;
     }
@@ -81,7 +74,7 @@ public final class Workers {
         for (int i = 0; i < bodies.size(); i++) {
             int index = i;
             Body b = bodies.get(i);
-            Thread t = kinds.get(i).newThread(name + "-" + i, () -> {
+            Thread t = kind.newThread(name + "-" + i, () -> {
                 try {
                     start.await();
                     b.run(index);
