@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
 import io.stm4j.it.support.Stress;
+import io.stm4j.it.support.ThreadKind;
 import io.stm4j.it.support.Workers;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,11 +28,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * join fails it.
  */
 class BlockingPropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = 4 * Flavor.all().size();
     private static final int CAPACITY = 4;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void producersAndConsumersConserveItems(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> producersAndConsumersConserveItemsRound(flavor));
+    }
+
+    private void producersAndConsumersConserveItemsRound(Flavor flavor) throws Exception {
         int producers = Math.max(1, Stress.THREADS / 2);
         int consumers = Stress.THREADS - producers;
         int each = Math.max(200, 20_000 * Stress.SCALE / producers);
@@ -101,6 +108,10 @@ class BlockingPropertyTest {
     @ParameterizedTest(name = "{0} transactionalWrite={1}")
     @MethodSource("flavorsAndWrites")
     void aParkedWaiterWakesOnAWrite(Flavor flavor, boolean transactional) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> aParkedWaiterWakesOnAWriteRound(flavor, transactional));
+    }
+
+    private void aParkedWaiterWakesOnAWriteRound(Flavor flavor, boolean transactional) throws Exception {
         Signal signal = Signal.create(flavor.api);
         AtomicLong attempts = new AtomicLong();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -138,13 +149,17 @@ class BlockingPropertyTest {
         while (attempts.get() < 1 || t.getState() != Thread.State.WAITING) {
             assertThat(t.isAlive()).as("waiter ended before blocking").isTrue();
             assertThat(System.nanoTime() - deadline).as("waiter never parked in Stm.retry()").isNegative();
-            Thread.yield();
+            ThreadKind.pause();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void aTokenGoesRoundARingOfWaiters(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> aTokenGoesRoundARingOfWaitersRound(flavor));
+    }
+
+    private void aTokenGoesRoundARingOfWaitersRound(Flavor flavor) throws Exception {
         int threads = Stress.THREADS;
         int rounds = Math.max(25, 2_000 * Stress.SCALE / threads);
         Signal token = Signal.create(flavor.api);

@@ -29,12 +29,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the per-thread model of the moves that committed.
  */
 class ComposabilityPropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = Flavor.all().size();
     private static final int ACCOUNTS = 8;
     private static final long INITIAL = 300;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void independentlyWrittenOperationsComposeAtomically(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> independentlyWrittenOperationsComposeAtomicallyRound(flavor));
+    }
+
+    private void independentlyWrittenOperationsComposeAtomicallyRound(Flavor flavor) throws Exception {
         int auditors = Math.max(1, Stress.THREADS / 4);
         int movers = Stress.THREADS - auditors;
         int opsEach = Math.max(1_000, 120_000 * Stress.SCALE / movers);

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * thread committed. Any leaked write of a failed transfer changes some balance or counter.
  */
 class FailureAtomicityPropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = Flavor.all().size();
     private static final int ACCOUNTS = 16;
     private static final long INITIAL = 500;
 
@@ -37,6 +39,10 @@ class FailureAtomicityPropertyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void aFailedTransactionLeavesNoTrace(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> aFailedTransactionLeavesNoTraceRound(flavor));
+    }
+
+    private void aFailedTransactionLeavesNoTraceRound(Flavor flavor) throws Exception {
         int threads = Stress.THREADS;
         int opsEach = Math.max(1_000, 120_000 * Stress.SCALE / threads);
         Bank bank = Bank.create(flavor.api, ACCOUNTS, INITIAL, threads);

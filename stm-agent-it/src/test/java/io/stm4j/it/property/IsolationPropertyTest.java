@@ -25,12 +25,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * transfers its writer saw succeed.
  */
 class IsolationPropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = Flavor.all().size();
     private static final int ACCOUNTS = 32;
     private static final long INITIAL = 1_000;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void everyAttemptSeesOneConsistentSnapshot(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> everyAttemptSeesOneConsistentSnapshotRound(flavor));
+    }
+
+    private void everyAttemptSeesOneConsistentSnapshotRound(Flavor flavor) throws Exception {
         int auditors = Math.max(1, Stress.THREADS / 4);
         int writers = Stress.THREADS - auditors;
         int transfersEach = Math.max(1_000, 200_000 * Stress.SCALE / writers);

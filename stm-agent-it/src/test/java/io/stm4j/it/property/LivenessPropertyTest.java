@@ -22,19 +22,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with exactly two increments per transaction. Progress is asserted by the bounded join: a starved
  * or livelocked run does not finish and fails; no speed is asserted.
  *
- * <p>With virtual threads the long transaction runs on a virtual thread but its competitors on
- * platform threads. Virtual threads are not time-sliced: CPU-bound competitors on virtual threads
- * keep both carriers of a 2-core machine busy, and the long transaction — parked for a moment
- * after each lost attempt by the engine's backoff — then waits seconds for a carrier each time,
- * 12 times before it takes priority (observed on JDK 25: 13 to 34 s instead of about 50 ms, and
- * once more than 150 s). That is the scheduler's fairness, not the engine's, so this test keeps it
- * out; the other properties run all their threads virtual.
+ * <p>With virtual threads every thread is virtual: the engine's own waits never yield on a virtual
+ * thread, and the workers' loops park for a microsecond between transactions
+ * ({@link ThreadKind#beFair()}), so a long transaction parked by its backoff gets its carrier back.
  */
 class LivenessPropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = 2 * Flavor.all().size();
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void aLongTransactionCompletesUnderContention(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> aLongTransactionCompletesUnderContentionRound(flavor));
+    }
+
+    private void aLongTransactionCompletesUnderContentionRound(Flavor flavor) throws Exception {
         int cells = 256;
         int rounds = 10 * Stress.SCALE;
         int hammers = Stress.THREADS - 1;
@@ -45,7 +47,7 @@ class LivenessPropertyTest {
         long[] lastTotal = new long[1];
         long t0 = System.nanoTime();
         Workers w = Workers.of(flavor.kind, "liveness-long");
-        w.add(hammers, ThreadKind.PLATFORM, i -> {
+        w.add(hammers, i -> {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             while (!stop.get() && !w.failed()) {
                 grid.increment(rnd.nextInt(cells));
@@ -57,7 +59,7 @@ class LivenessPropertyTest {
             try {
                 // start once the short transactions are really running (no sleeping)
                 while (hammered.get() < 1_000 && !w.failed()) {
-                    Thread.yield();
+                    ThreadKind.pause();
                 }
                 for (int r = 0; r < rounds && !w.failed(); r++) {
                     lastTotal[0] = grid.sumIntoTotal(100, longAttempts);
@@ -81,6 +83,10 @@ class LivenessPropertyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void manyConflictingThreadsAllFinish(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> manyConflictingThreadsAllFinishRound(flavor));
+    }
+
+    private void manyConflictingThreadsAllFinishRound(Flavor flavor) throws Exception {
         int cells = 8;
         int threads = Stress.THREADS;
         int each = Math.max(500, 60_000 * Stress.SCALE / threads);

@@ -20,10 +20,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * code, a {@code Stm.atomic} lambda on the {@code @Shared} field beside the {@code @Atomic} method.
  */
 class LostUpdatePropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = Flavor.all().size();
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void everyIncrementCountsExactlyOnce(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> everyIncrementCountsExactlyOnceRound(flavor));
+    }
+
+    private void everyIncrementCountsExactlyOnceRound(Flavor flavor) throws Exception {
         int threads = Stress.THREADS;
         int each = Math.max(5_000, 400_000 * Stress.SCALE / threads);
         Counter counter = Counter.create(flavor.api);

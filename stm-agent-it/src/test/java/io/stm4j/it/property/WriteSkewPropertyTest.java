@@ -21,10 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * run unsynchronised, so threads meet in many rounds at different points.
  */
 class WriteSkewPropertyTest {
+    /** Test invocations that share this property's time under -Pstress: methods times flavors. */
+    private static final int INVOCATIONS = Flavor.all().size();
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.stm4j.it.support.Flavor#all")
     void neverBothCommitted(Flavor flavor) throws Exception {
+        Stress.rounds(INVOCATIONS, () -> neverBothCommittedRound(flavor));
+    }
+
+    private void neverBothCommittedRound(Flavor flavor) throws Exception {
         int doctors = Stress.THREADS;
         int rounds = Math.max(300, 18_000 * Stress.SCALE / doctors);
         List<Roster> rosters = new ArrayList<>();

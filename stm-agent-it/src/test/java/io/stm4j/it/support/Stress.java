@@ -7,8 +7,9 @@ import java.util.Locale;
  * The knobs of the property and fault suites, from system properties that the build passes to
  * failsafe: {@code stm4j.stress.scale} (1 by default, 20 under {@code -Pstress}) multiplies loop
  * counts, {@code stm4j.stress.threads} (4 by default, 64 under {@code -Pstress}) is the number of
- * worker threads. Also prints the one-line {@code [stress]} summaries that the stress run's
- * closing note adds up.
+ * worker threads, {@code stm4j.stress.propertySeconds} (0 by default, 120 under {@code -Pstress})
+ * how long each property runs, in rounds. Also prints the one-line {@code [stress]} summaries that
+ * the stress run's closing note adds up.
  */
 public final class Stress {
     /** Multiplier for loop counts. */
@@ -16,7 +17,45 @@ public final class Stress {
     /** Worker threads of each concurrent property. */
     public static final int THREADS = Math.max(2, Integer.getInteger("stm4j.stress.threads", 4));
 
+    /**
+     * Seconds that each property of the property suite runs for, {@code stm4j.stress.propertySeconds}:
+     * 0 by default (each test runs one round), 120 under {@code -Pstress}.
+     */
+    public static final int PROPERTY_SECONDS = Math.max(0, Integer.getInteger("stm4j.stress.propertySeconds", 0));
+
+    /** One round of a property test: a fresh workload, run and checked. */
+    public interface Round {
+        void run() throws Exception;
+    }
+
     private Stress() {
+    }
+
+    /**
+     * Runs {@code round} once, and again while this test invocation's share of
+     * {@link #PROPERTY_SECONDS} is not used up; a round that would likely end past the share (it
+     * took longer than what is left) is not started.
+     *
+     * @param invocations how many test invocations the property's time is shared among (its test
+     *     methods times their parameters)
+     * @param round the workload, run and checked
+     * @return the rounds run
+     */
+    public static int rounds(int invocations, Round round) throws Exception {
+        long share = PROPERTY_SECONDS * 1_000_000_000L / Math.max(1, invocations);
+        long t0 = System.nanoTime();
+        long longest = 0;
+        int n = 0;
+        while (true) {
+            long start = System.nanoTime();
+            round.run();
+            n++;
+            long end = System.nanoTime();
+            longest = Math.max(longest, end - start);
+            if (end - t0 + longest > share) {
+                return n;
+            }
+        }
     }
 
     /**
