@@ -10,19 +10,19 @@ import java.util.concurrent.locks.LockSupport;
  * The engine's waits: exponential backoff with jitter after a lost attempt, and the short waits for
  * a committer that is publishing or for a privileged transaction.
  *
- * <p>On a platform thread a wait spins, then yields, then parks. On a virtual thread it never
- * yields: it spins briefly, then parks. Virtual threads are not time-sliced, and
- * {@code Thread.yield()} puts a virtual thread back on its carrier's local queue, ahead of the
- * virtual threads whose timed park has ended (they come back through another queue); waiters that
- * yield in a loop would then keep a parked transaction from its carrier for minutes (seen on JDK
- * 25 with 64 virtual threads on 2 carriers).
+ * <p>On a platform thread a wait spins, then yields, and backoff parks after a few failures. On
+ * a virtual thread a wait never yields: it spins briefly, then parks. Virtual threads are not
+ * time-sliced, and {@code Thread.yield()} puts a virtual thread back on its carrier's local queue,
+ * ahead of the virtual threads whose timed park has ended (they come back through another queue);
+ * waiters that yield in a loop would then keep a parked transaction from its carrier for minutes
+ * (seen on JDK 25 with 64 virtual threads on 2 carriers).
  */
 final class Backoff {
     static final long MAX_PARK_NANOS = 1_000_000L;
     /** Spins of a wait for a publishing committer before it yields or parks. */
-    static final int SPINS = 64;
-    /** Longest single park of a wait for a committer or a privileged transaction. */
-    private static final long MAX_POLL_NANOS = 1_000_000L;
+    private static final int SPINS = 64;
+    /** Longest single park of a virtual thread's wait for a committer or a privileged transaction. */
+    private static final long MAX_VIRTUAL_POLL_NANOS = 64_000L;
 
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
@@ -54,9 +54,9 @@ final class Backoff {
 
     /**
      * One step of a wait for a condition that another thread makes true soon (a committer
-     * publishing, a privileged transaction committing): {@value #SPINS} spins, then as many yields
-     * (1 µs parks on a virtual thread), then parks whose length doubles every 4 steps up to
-     * {@link #MAX_POLL_NANOS}. The first {@code 2 * SPINS + 32} steps take about a millisecond.
+     * publishing, a privileged transaction committing): {@value #SPINS} spins, then a yield per step
+     * on a platform thread, or on a virtual thread a park whose length doubles every 4 steps up to
+     * {@link #MAX_VIRTUAL_POLL_NANOS}.
      *
      * @param steps the steps taken so far by this wait, 0 at first
      * @return {@code steps + 1}
@@ -64,14 +64,10 @@ final class Backoff {
     static int await(int steps) {
         if (steps < SPINS) {
             Thread.onSpinWait();
-        } else if (steps < 2 * SPINS) {
-            if (onVirtualThread()) {
-                LockSupport.parkNanos(1_000L);
-            } else {
-                Thread.yield();
-            }
+        } else if (!onVirtualThread()) {
+            Thread.yield();
         } else {
-            LockSupport.parkNanos(Math.min(MAX_POLL_NANOS, 1_000L << Math.min((steps - 2 * SPINS) / 4, 10)));
+            LockSupport.parkNanos(Math.min(MAX_VIRTUAL_POLL_NANOS, 1_000L << Math.min((steps - SPINS) / 4, 6)));
         }
         return steps + 1;
     }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The keyed store: one {@link Cell} per key, created on first use. Outside a transaction each call
@@ -24,9 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class VersionedStore implements Store {
     /**
      * How long a read outside a transaction waits for a committer before {@link BusyRetry}: steps of
-     * {@link Backoff#await}, about a millisecond.
+     * {@link Backoff#await}, 64 spins then about 4,000 yields (parks of up to 64 µs on a virtual
+     * thread), so that a committer descheduled on a busy machine gets to finish first.
      */
-    private static final int BUSY_SPINS = 2 * Backoff.SPINS + 32;
+    private static final int BUSY_SPINS = 1 << 12;
     private static final int SNAPSHOT_TRIES = 8;
 
     private final ConcurrentHashMap<String, Cell> cells = new ConcurrentHashMap<>();
@@ -86,14 +88,16 @@ final class VersionedStore implements Store {
         return new StoreChangeset(this, values);
     }
 
-    /** Keys and their versions, read as one snapshot. */
+    /** Keys and their versions, read as one snapshot; or the cell that kept the snapshot from being taken. */
     private static final class Snap {
         final String[] keys;
         final Version[] versions;
+        final Cell missing;
 
-        Snap(String[] keys, Version[] versions) {
+        Snap(String[] keys, Version[] versions, Cell missing) {
             this.keys = keys;
             this.versions = versions;
+            this.missing = missing;
         }
     }
 
@@ -103,6 +107,18 @@ final class VersionedStore implements Store {
      * created and committed concurrently falls entirely before or entirely after the snapshot.
      */
     private Snap snapshotOf(String[] keys) {
+        Snap snap = trySnapshotOf(keys);
+        if (snap.missing != null) {
+            throw busy(snap.missing);
+        }
+        return snap;
+    }
+
+    /**
+     * {@link #snapshotOf} without the {@link BusyRetry}: after {@link #SNAPSHOT_TRIES} failed tries
+     * the result names the cell that was busy or whose history no longer reached back.
+     */
+    private Snap trySnapshotOf(String[] keys) {
         Cell missing = null;
         for (int attempt = 0; attempt < SNAPSHOT_TRIES; attempt++) {
             long rv = GlobalClock.now();
@@ -117,10 +133,10 @@ final class VersionedStore implements Store {
                 }
             }
             if (missing == null) {
-                return new Snap(ks, vs);
+                return new Snap(ks, vs, null);
             }
         }
-        throw busy(missing);
+        return new Snap(null, null, missing);
     }
 
     /** The cells of {@code keys}, created where missing. */
@@ -250,7 +266,10 @@ final class VersionedStore implements Store {
                 out.put(k, c == null ? null : t.readRef(c));
             }
         } else {
-            Snap snap = snapshotOf(all ? null : keys);
+            Snap snap = trySnapshotOf(all ? null : keys);
+            if (snap.missing != null) {
+                return inReadOnlyTransaction(() -> export(keys));
+            }
             for (int i = 0; i < snap.keys.length; i++) {
                 out.put(snap.keys[i], snap.versions[i] == null ? null : snap.versions[i].ref);
             }
@@ -269,12 +288,25 @@ final class VersionedStore implements Store {
                 line(sb, k, t.viewSeq(c), value);
             }
         } else {
-            Snap snap = snapshotOf(null);
+            Snap snap = trySnapshotOf(null);
+            if (snap.missing != null) {
+                return inReadOnlyTransaction(this::dump);
+            }
             for (int i = 0; i < snap.keys.length; i++) {
                 line(sb, snap.keys[i], snap.versions[i].seq, snap.versions[i].ref);
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * For {@link #export} and {@link #dump}, which promise a snapshot and no {@link BusyRetry}:
+     * when commits keep overtaking the lock-free snapshot (a slow or descheduled reader, many
+     * writers), it is taken in a read-only transaction, which is retried until it succeeds and,
+     * like any transaction that keeps losing, eventually gets priority over the writers.
+     */
+    private static <T> T inReadOnlyTransaction(Supplier<T> read) {
+        return Transactions.atomic(read, -1, -1L, true);
     }
 
     private static void line(StringBuilder sb, String key, long version, Object value) {
