@@ -1,7 +1,9 @@
 package io.stm4j.it.support;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The knobs of the property and fault suites, from system properties that the build passes to
@@ -34,7 +36,9 @@ public final class Stress {
     /**
      * Runs {@code round} once, and again while this test invocation's share of
      * {@link #PROPERTY_SECONDS} is not used up; a round that would likely end past the share (it
-     * took longer than what is left) is not started.
+     * took longer than what is left) is not started. The rounds' {@link #report}s are summed into
+     * one line per reported workload, with {@code repeats=N}, every numeric extra summed and the
+     * last value of the others.
      *
      * @param invocations how many test invocations the property's time is shared among (its test
      *     methods times their parameters)
@@ -46,17 +50,33 @@ public final class Stress {
         long t0 = System.nanoTime();
         long longest = 0;
         int n = 0;
-        while (true) {
-            long start = System.nanoTime();
-            round.run();
-            n++;
-            long end = System.nanoTime();
-            longest = Math.max(longest, end - start);
-            if (end - t0 + longest > share) {
-                return n;
+        Map<String, long[]> totals = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> extras = new LinkedHashMap<>();
+        SUMMING.set(new Map[] {totals, extras});
+        try {
+            while (true) {
+                long start = System.nanoTime();
+                round.run();
+                n++;
+                long end = System.nanoTime();
+                longest = Math.max(longest, end - start);
+                if (end - t0 + longest > share) {
+                    return n;
+                }
+            }
+        } finally {
+            SUMMING.remove();
+            for (Map.Entry<String, long[]> e : totals.entrySet()) {
+                long[] t = e.getValue();
+                StringBuilder more = new StringBuilder("repeats=").append(n);
+                extras.get(e.getKey()).forEach((k, v) -> more.append(' ').append(k).append('=').append(v));
+                print(e.getKey(), t[0], t[1], t[2], more.toString());
             }
         }
     }
+
+    /** While {@link #rounds} runs on this thread: the reports of its rounds, summed. */
+    private static final ThreadLocal<Map<?, ?>[]> SUMMING = new ThreadLocal<>();
 
     /**
      * How long a concurrent run may take before it counts as hung: generous, since 64 threads on
@@ -79,10 +99,36 @@ public final class Stress {
      * @param millis wall time
      * @param extra more {@code key=value} pairs, or ""
      */
+    @SuppressWarnings("unchecked")
     public static void report(String suite, String name, Object flavor, int threads, long transactions,
             long faults, long millis, String extra) {
-        String f = flavor == null ? "" : " " + flavor;
-        System.out.println(String.format(Locale.ROOT, "[stress] %s=%s%s threads=%d transactions=%d faults=%d ms=%d%s",
-                suite, name, f, threads, transactions, faults, millis, extra.isEmpty() ? "" : " " + extra));
+        String what = String.format(Locale.ROOT, "%s=%s%s threads=%d", suite, name, flavor == null ? "" : " " + flavor,
+                threads);
+        Map<?, ?>[] summing = SUMMING.get();
+        if (summing == null) {
+            print(what, transactions, faults, millis, extra);
+            return;
+        }
+        // inside rounds(): one line per test invocation, with the counts of all rounds summed
+        long[] t = ((Map<String, long[]>) summing[0]).computeIfAbsent(what, k -> new long[3]);
+        t[0] += transactions;
+        t[1] += faults;
+        t[2] += millis;
+        Map<String, Object> sums = ((Map<String, Map<String, Object>>) summing[1]).computeIfAbsent(what,
+                k -> new LinkedHashMap<>());
+        for (String pair : extra.split(" ")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                String value = pair.substring(eq + 1);
+                Object v = value.matches("-?\\d+") ? (Object) Long.valueOf(value) : value;
+                sums.merge(pair.substring(0, eq), v, (a, b) -> a instanceof Long && b instanceof Long
+                        ? (Object) ((Long) a + (Long) b) : b);
+            }
+        }
+    }
+
+    private static void print(String what, long transactions, long faults, long millis, String extra) {
+        System.out.println(String.format(Locale.ROOT, "[stress] %s transactions=%d faults=%d ms=%d%s", what,
+                transactions, faults, millis, extra.isEmpty() ? "" : " " + extra));
     }
 }
