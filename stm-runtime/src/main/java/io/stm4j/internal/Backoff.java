@@ -56,7 +56,7 @@ final class Backoff {
      * One step of a wait for a condition that another thread makes true soon (a committer
      * publishing, a privileged transaction committing): {@value #SPINS} spins, then a yield per step
      * on a platform thread, or on a virtual thread a park whose length doubles every 4 steps up to
-     * {@link #MAX_VIRTUAL_POLL_NANOS}.
+     * {@link #MAX_VIRTUAL_POLL_NANOS} (a yield when interrupted, since its park would not wait).
      *
      * @param steps the steps taken so far by this wait, 0 at first
      * @return {@code steps + 1}
@@ -64,8 +64,8 @@ final class Backoff {
     static int await(int steps) {
         if (steps < SPINS) {
             Thread.onSpinWait();
-        } else if (!onVirtualThread()) {
-            Thread.yield();
+        } else if (!onVirtualThread() || Thread.currentThread().isInterrupted()) {
+            Thread.yield(); // an interrupted thread's park returns at once: spinning would hold the carrier
         } else {
             LockSupport.parkNanos(Math.min(MAX_VIRTUAL_POLL_NANOS, 1_000L << Math.min((steps - SPINS) / 4, 6)));
         }

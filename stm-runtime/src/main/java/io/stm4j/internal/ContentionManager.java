@@ -69,9 +69,7 @@ final class ContentionManager {
     }
 
     static void release(Txn t) {
-        if (gate == t) {
-            gate = null;
-        }
+        GATE.compareAndSet(t, (Txn) null); // not a holder that took an expired gate over meanwhile
         t.runner = null;
     }
 
@@ -99,13 +97,18 @@ final class ContentionManager {
 
     private static boolean mustDefer(Txn t) {
         Txn g = gate;
-        return g != null && g != t && System.nanoTime() - leaseEnd < 0 && runs(g.runner)
+        return g != null && g != t && System.nanoTime() - leaseEnd < 0 && runsElsewhere(g.runner)
                 && !Thread.currentThread().isInterrupted();
     }
 
-    /** @return whether {@code holder} can make progress: not blocked, waiting, parked or ended */
-    private static boolean runs(Thread holder) {
-        return holder == null || holder.getState() == Thread.State.RUNNABLE;
+    /**
+     * @return whether {@code holder} is another thread that can make progress (not blocked, waiting,
+     *     parked or ended). A hook of the privileged transaction that commits on its own thread
+     *     must not wait for it.
+     */
+    private static boolean runsElsewhere(Thread holder) {
+        return holder == null
+                || holder != Thread.currentThread() && holder.getState() == Thread.State.RUNNABLE;
     }
 
     /** @return how many commits have waited for a privileged transaction since the JVM started */
