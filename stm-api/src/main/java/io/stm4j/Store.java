@@ -94,15 +94,22 @@ public interface Store {
 
     /**
      * Plain values of the given keys, read as one consistent snapshot. Keys that are not present
-     * map to {@code null} and are not created.
+     * map to {@code null} and are not created. Never throws {@link BusyRetry}: when commits keep
+     * overtaking the snapshot, it is taken in a read-only transaction, which waits for them.
      *
      * @param keys the keys; none means all keys
      * @return an unmodifiable map in the order of {@code keys} (sorted by key when none given)
+     * @throws StmException if the thread is interrupted while that transaction backs off (the flag
+     *     stays set)
      */
     Map<String, Object> export(String... keys);
 
     /**
-     * @return a human-readable listing, one line per key in key order: key, version, value
+     * A human-readable listing of one consistent snapshot. Never throws {@link BusyRetry}, as
+     * {@link #export}.
+     *
+     * @return one line per key in key order: key, version, value
+     * @throws StmException if the thread is interrupted while waiting for writers, as {@link #export}
      */
     String dump();
 
