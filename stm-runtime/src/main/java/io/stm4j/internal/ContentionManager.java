@@ -52,7 +52,6 @@ final class ContentionManager {
      * @return whether {@code t} holds the gate
      */
     static boolean tryPrioritize(Txn t, long longestAttemptNanos) {
-        t.runner = Thread.currentThread(); // published by the CAS or the lease write below
         Txn g = gate;
         long now = System.nanoTime();
         if (g != t && !(g == null ? GATE.compareAndSet((Txn) null, t)
@@ -70,7 +69,6 @@ final class ContentionManager {
 
     static void release(Txn t) {
         GATE.compareAndSet(t, (Txn) null); // not a holder that took an expired gate over meanwhile
-        t.runner = null;
     }
 
     /** @return whether a commit by {@code t} may start now */
@@ -97,7 +95,7 @@ final class ContentionManager {
 
     private static boolean mustDefer(Txn t) {
         Txn g = gate;
-        return g != null && g != t && System.nanoTime() - leaseEnd < 0 && runsElsewhere(g.runner)
+        return g != null && g != t && System.nanoTime() - leaseEnd < 0 && runsElsewhere(g.thread)
                 && !Thread.currentThread().isInterrupted();
     }
 
@@ -107,8 +105,7 @@ final class ContentionManager {
      *     must not wait for it.
      */
     private static boolean runsElsewhere(Thread holder) {
-        return holder == null
-                || holder != Thread.currentThread() && holder.getState() == Thread.State.RUNNABLE;
+        return holder != Thread.currentThread() && holder.getState() == Thread.State.RUNNABLE;
     }
 
     /** @return how many commits have waited for a privileged transaction since the JVM started */

@@ -32,8 +32,8 @@ final class Txn extends TxnState {
     private static final int SLOTS = 1 << 12;
     private static final Txn[] BY_THREAD = new Txn[SLOTS];
 
-    /** The thread this transaction belongs to. */
-    private final Thread thread = Thread.currentThread();
+    /** The thread this transaction belongs to (the only one that runs it). */
+    final Thread thread = Thread.currentThread();
     private static final int LINEAR_MAX = 8;
     private static final int COMMIT_LOCK_TRIES = 32;
     private static final int MAX_RETAINED_READS = 4096;
@@ -73,8 +73,6 @@ final class Txn extends TxnState {
     private long startNanos;
     private int attempts;
     private boolean privileged;
-    /** The thread running this transaction, set when it asks for priority ({@link ContentionManager}). */
-    Thread runner;
     /** While privileged: when the current attempt started, and the longest privileged attempt. */
     private long privilegedSince;
     private long longestPrivileged;

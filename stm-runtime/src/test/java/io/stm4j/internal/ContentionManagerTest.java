@@ -7,6 +7,7 @@ import io.stm4j.Store;
 import io.stm4j.Value;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,11 +50,12 @@ class ContentionManagerTest {
 
     @Test
     void commitsDoNotWaitForAHolderWhoseThreadIsParked() throws Exception {
-        Txn parkedHolder = new Txn();
+        AtomicReference<Txn> parkedHolder = new AtomicReference<>();
         CountDownLatch prioritized = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread parked = new Thread(() -> {
-            ContentionManager.tryPrioritize(parkedHolder, LONG);
+            parkedHolder.set(new Txn()); // a transaction belongs to the thread that makes it
+            ContentionManager.tryPrioritize(parkedHolder.get(), LONG);
             prioritized.countDown();
             try {
                 done.await(); // a privileged body waiting for another thread
@@ -78,7 +80,9 @@ class ContentionManagerTest {
         } finally {
             done.countDown();
             parked.join(60_000);
-            ContentionManager.release(parkedHolder);
+            if (parkedHolder.get() != null) {
+                ContentionManager.release(parkedHolder.get());
+            }
         }
         assertThat(parked.isAlive()).isFalse();
     }
@@ -150,7 +154,7 @@ class ContentionManagerTest {
      * request, and spins (RUNNABLE) in between, like a body that computes.
      */
     private static final class SpinningHolder {
-        final Txn txn = new Txn();
+        volatile Txn txn;
         private final Thread thread;
         private volatile long requested;
         private volatile long served;
@@ -160,6 +164,7 @@ class ContentionManagerTest {
 
         SpinningHolder() {
             thread = new Thread(() -> {
+                txn = new Txn(); // a transaction belongs to the thread that makes it
                 while (!stop) {
                     if (served != requested) {
                         taken = ContentionManager.tryPrioritize(txn, longest);
@@ -189,7 +194,9 @@ class ContentionManagerTest {
             stop = true;
             thread.join(60_000);
             assertThat(thread.isAlive()).isFalse();
-            ContentionManager.release(txn);
+            if (txn != null) {
+                ContentionManager.release(txn);
+            }
         }
     }
 }

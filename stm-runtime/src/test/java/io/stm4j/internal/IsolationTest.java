@@ -19,13 +19,7 @@ class IsolationTest {
     @Test
     void bankTotalIsConservedAndAuditsNeverSeeAWrongTotal() throws Exception {
         Store s = Store.create();
-        String[] keys = new String[ACCOUNTS];
-        for (int i = 0; i < ACCOUNTS; i++) {
-            keys[i] = "acct-" + i;
-            Value<Long> v = s.useVar(keys[i]);
-            v.set(INITIAL);
-            v.commit();
-        }
+        String[] keys = accounts(s, "acct-", ACCOUNTS);
         int transfers = 100_000 * Concurrently.SCALE;
         AtomicBoolean writersDone = new AtomicBoolean();
         AtomicLong audits = new AtomicLong();
@@ -36,15 +30,7 @@ class IsolationTest {
             for (int n = 0; n < transfers; n++) {
                 int from = rnd.nextInt(ACCOUNTS);
                 int to = (from + 1 + rnd.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
-                long amount = rnd.nextInt(50);
-                Stm.atomic(() -> {
-                    Value<Long> a = s.useVar(keys[from]);
-                    Value<Long> b = s.useVar(keys[to]);
-                    a.set(a.get() - amount);
-                    b.set(b.get() + amount);
-                    a.commit();
-                    b.commit();
-                });
+                transfer(s, keys[from], keys[to], rnd.nextInt(50));
             }
             if (writersLeft.decrementAndGet() == 0) {
                 writersDone.set(true);
@@ -89,13 +75,7 @@ class IsolationTest {
     void exportAndDumpAlwaysTakeTheirSnapshotWhileWritersKeepOvertakingThem() throws Exception {
         int keys = 512;
         Store s = Store.create();
-        String[] names = new String[keys];
-        for (int i = 0; i < keys; i++) {
-            names[i] = "k" + i;
-            Value<Long> v = s.useVar(names[i]);
-            v.set(INITIAL);
-            v.commit();
-        }
+        String[] names = accounts(s, "k", keys);
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong wrong = new AtomicLong();
         Concurrently.Worker writer = i -> {
@@ -103,14 +83,7 @@ class IsolationTest {
             while (!done.get()) {
                 int from = rnd.nextInt(keys);
                 int to = (from + 1 + rnd.nextInt(keys - 1)) % keys;
-                Stm.atomic(() -> {
-                    Value<Long> a = s.useVar(names[from]);
-                    Value<Long> b = s.useVar(names[to]);
-                    a.set(a.get() - 1);
-                    b.set(b.get() + 1);
-                    a.commit();
-                    b.commit();
-                });
+                transfer(s, names[from], names[to], 1);
             }
         };
         Concurrently.Worker reader = i -> {
@@ -212,5 +185,29 @@ class IsolationTest {
             }
         }
         assertThat(both).as("rounds in which both transactions committed on the same snapshot").isZero();
+    }
+
+    /** @return the keys {@code prefix0 .. prefix(n-1)}, each committed with {@link #INITIAL} */
+    private static String[] accounts(Store s, String prefix, int n) {
+        String[] keys = new String[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = prefix + i;
+            Value<Long> v = s.useVar(keys[i]);
+            v.set(INITIAL);
+            v.commit();
+        }
+        return keys;
+    }
+
+    /** Moves {@code amount} from one key to another in one transaction. */
+    private static void transfer(Store s, String from, String to, long amount) {
+        Stm.atomic(() -> {
+            Value<Long> a = s.useVar(from);
+            Value<Long> b = s.useVar(to);
+            a.set(a.get() - amount);
+            b.set(b.get() + amount);
+            a.commit();
+            b.commit();
+        });
     }
 }

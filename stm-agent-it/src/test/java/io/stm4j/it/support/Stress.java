@@ -37,8 +37,8 @@ public final class Stress {
      * Runs {@code round} once, and again while this test invocation's share of
      * {@link #PROPERTY_SECONDS} is not used up; a round that would likely end past the share (it
      * took longer than what is left) is not started. The rounds' {@link #report}s are summed into
-     * one line per reported workload, with {@code repeats=N}, every numeric extra summed and the
-     * last value of the others.
+     * one line per reported workload, its numbers summed (other values: the last one), and
+     * {@code repeats=N}.
      *
      * @param invocations how many test invocations the property's time is shared among (its test
      *     methods times their parameters)
@@ -50,9 +50,8 @@ public final class Stress {
         long t0 = System.nanoTime();
         long longest = 0;
         int n = 0;
-        Map<String, long[]> totals = new LinkedHashMap<>();
-        Map<String, Map<String, Object>> extras = new LinkedHashMap<>();
-        SUMMING.set(new Map[] {totals, extras});
+        Map<String, Map<String, Object>> sums = new LinkedHashMap<>();
+        SUMMING.set(sums);
         try {
             while (true) {
                 long start = System.nanoTime();
@@ -66,17 +65,19 @@ public final class Stress {
             }
         } finally {
             SUMMING.remove();
-            for (Map.Entry<String, long[]> e : totals.entrySet()) {
-                long[] t = e.getValue();
-                StringBuilder more = new StringBuilder("repeats=").append(n);
-                extras.get(e.getKey()).forEach((k, v) -> more.append(' ').append(k).append('=').append(v));
-                print(e.getKey(), t[0], t[1], t[2], more.toString());
+            for (Map.Entry<String, Map<String, Object>> e : sums.entrySet()) {
+                StringBuilder line = new StringBuilder(e.getKey());
+                e.getValue().forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+                print(line.append(" repeats=").append(n).toString());
             }
         }
     }
 
-    /** While {@link #rounds} runs on this thread: the reports of its rounds, summed. */
-    private static final ThreadLocal<Map<?, ?>[]> SUMMING = new ThreadLocal<>();
+    /**
+     * While {@link #rounds} runs on this thread: for each reported workload, the {@code key=value}
+     * pairs of its rounds' reports, numbers summed, other values the last one.
+     */
+    private static final ThreadLocal<Map<String, Map<String, Object>>> SUMMING = new ThreadLocal<>();
 
     /**
      * How long a concurrent run may take before it counts as hung: generous, since 64 threads on
@@ -99,36 +100,30 @@ public final class Stress {
      * @param millis wall time
      * @param extra more {@code key=value} pairs, or ""
      */
-    @SuppressWarnings("unchecked")
     public static void report(String suite, String name, Object flavor, int threads, long transactions,
             long faults, long millis, String extra) {
         String what = String.format(Locale.ROOT, "%s=%s%s threads=%d", suite, name, flavor == null ? "" : " " + flavor,
                 threads);
-        Map<?, ?>[] summing = SUMMING.get();
+        String counts = String.format(Locale.ROOT, "transactions=%d faults=%d ms=%d%s", transactions, faults, millis,
+                extra.isEmpty() ? "" : " " + extra);
+        Map<String, Map<String, Object>> summing = SUMMING.get();
         if (summing == null) {
-            print(what, transactions, faults, millis, extra);
+            print(what + " " + counts);
             return;
         }
-        // inside rounds(): one line per test invocation, with the counts of all rounds summed
-        long[] t = ((Map<String, long[]>) summing[0]).computeIfAbsent(what, k -> new long[3]);
-        t[0] += transactions;
-        t[1] += faults;
-        t[2] += millis;
-        Map<String, Object> sums = ((Map<String, Map<String, Object>>) summing[1]).computeIfAbsent(what,
-                k -> new LinkedHashMap<>());
-        for (String pair : extra.split(" ")) {
+        Map<String, Object> sums = summing.computeIfAbsent(what, k -> new LinkedHashMap<>());
+        for (String pair : counts.split(" ")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
                 String value = pair.substring(eq + 1);
                 Object v = value.matches("-?\\d+") ? (Object) Long.valueOf(value) : value;
-                sums.merge(pair.substring(0, eq), v, (a, b) -> a instanceof Long && b instanceof Long
-                        ? (Object) ((Long) a + (Long) b) : b);
+                sums.merge(pair.substring(0, eq), v,
+                        (a, b) -> a instanceof Long && b instanceof Long ? (Object) ((Long) a + (Long) b) : b);
             }
         }
     }
 
-    private static void print(String what, long transactions, long faults, long millis, String extra) {
-        System.out.println(String.format(Locale.ROOT, "[stress] %s transactions=%d faults=%d ms=%d%s", what,
-                transactions, faults, millis, extra.isEmpty() ? "" : " " + extra));
+    private static void print(String line) {
+        System.out.println("[stress] " + line);
     }
 }

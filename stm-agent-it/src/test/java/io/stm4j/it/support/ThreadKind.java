@@ -50,9 +50,7 @@ public enum ThreadKind {
      * (see {@link #pause()} for why not a yield), does nothing on a platform thread.
      */
     public static void beFair() {
-        if (VIRTUAL_FACTORY != null && isVirtual(Thread.currentThread())) {
-            LockSupport.parkNanos(1_000L);
-        }
+        parkIfVirtual();
     }
 
     /**
@@ -63,11 +61,18 @@ public enum ThreadKind {
      * virtual threads on 2 carriers); parking queues them fairly.
      */
     public static void pause() {
-        if (VIRTUAL_FACTORY != null && isVirtual(Thread.currentThread())) {
-            LockSupport.parkNanos(1_000L);
-        } else {
+        if (!parkIfVirtual()) {
             Thread.yield();
         }
+    }
+
+    /** @return whether this is a virtual thread, which then parked for a microsecond */
+    private static boolean parkIfVirtual() {
+        if (!isVirtual(Thread.currentThread())) {
+            return false;
+        }
+        LockSupport.parkNanos(1_000L);
+        return true;
     }
 
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
