@@ -30,16 +30,24 @@ public final class Cell {
      */
     final Object home;
 
+    /**
+     * The {@code @Shared} field this cell backs, whose declared field every install writes too, so
+     * that reflective readers (serialization, JSON mappers, debuggers) see committed state; null
+     * for store keys.
+     */
+    final FieldMeta field;
+
     /** The statistics of the store this cell belongs to (the default store for fields). */
     final StatsRecorder stats;
 
     /** A cell of no store and no object (the engine's own tests). */
     Cell(Object name, Object ref, long prim) {
-        this(name, null, ref, prim, StatsRecorder.DETACHED);
+        this(name, null, null, ref, prim, StatsRecorder.DETACHED);
     }
 
-    Cell(Object name, Object home, Object ref, long prim, StatsRecorder stats) {
+    Cell(Object name, FieldMeta field, Object home, Object ref, long prim, StatsRecorder stats) {
         this.name = name;
+        this.field = field;
         this.home = home;
         this.stats = stats;
         this.hash = ThreadLocalRandom.current().nextInt() | 1;
@@ -68,6 +76,11 @@ public final class Cell {
      */
     void install(Object ref, long prim, long stamp) {
         Version old = head;
+        if (field != null) {
+            // Under the lock, and before the head's release store: a thread that sees the new head
+            // sees the declared field hold it too.
+            field.publish(home, old, ref, prim);
+        }
         long seq = old.seq + 1;
         Version v = new Version(ref, prim, stamp, seq, old);
         if (seq % HISTORY == 0) {

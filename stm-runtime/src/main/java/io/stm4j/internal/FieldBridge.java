@@ -153,6 +153,18 @@ public final class FieldBridge {
     }
 
     /**
+     * What a rewritten {@code super.clone()} (an {@code Object.clone()} call) returns through: the
+     * copy, made independent of the original's cells (see {@link FieldMeta#cloned}).
+     *
+     * @param copy what {@code Object.clone()} returned
+     * @return {@code copy}
+     */
+    public static Object cloned(Object copy) {
+        FieldMeta.cloned(copy);
+        return copy;
+    }
+
+    /**
      * Called from the static initialiser of a class the agent found misusing the annotations.
      *
      * @param message what is wrong, naming the class and member

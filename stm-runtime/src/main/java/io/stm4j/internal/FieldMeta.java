@@ -1,16 +1,27 @@
 package io.stm4j.internal;
 
 import io.stm4j.Shared;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * What the runtime knows about one {@code @Shared} field: its name, its kind, and handles on the
- * original field (which holds the constructor's value until the first transactional access) and on
- * the synthetic field that holds its {@link Cell}. The agent stores one in a static final field of
- * the declaring class, so accessors reach it as a constant.
+ * declared field and on the synthetic field that holds its {@link Cell}. The agent stores one in a
+ * static final field of the declaring class, so accessors reach it as a constant.
+ *
+ * <p>The declared field always holds the latest committed value: it is the storage until the cell
+ * exists (constructors write it directly, deserializers and reflective constructors set it), the
+ * cell is built from it, and every commit writes it again under the cell's lock
+ * ({@link #publish}). So whatever reads fields by reflection sees committed state, never a value
+ * from before the first transaction and never an uncommitted one. The transactional paths never
+ * read it once the cell exists.
  *
  * <p>Not API: public for agent-generated code.
  */
@@ -21,6 +32,24 @@ public final class FieldMeta {
     private final VarHandle value;
     private final VarHandle cell;
     private final Class<?> declaring;
+    /**
+     * Opaque access to the declared field for {@link #publish}, erased to one shape for every field:
+     * {@code (Object self) -> Object} and {@code (Object self, Object value) -> void} for references,
+     * {@code (Object self) -> long} and {@code (Object self, long bits) -> void} for primitives, in the
+     * cell's bit encoding ({@link FieldBridge#bits}). A static field's handles ignore {@code self}.
+     */
+    private final MethodHandle getOpaque;
+    private final MethodHandle setOpaque;
+    /** Whether a write that bypassed stm4j was reported already (once per field). */
+    private volatile boolean bypassReported;
+
+    /** The {@code @Shared} fields each class declares, registered by their class's static initialiser. */
+    private static final ClassValue<List<FieldMeta>> DECLARED = new ClassValue<>() {
+        @Override
+        protected List<FieldMeta> computeValue(Class<?> type) {
+            return new CopyOnWriteArrayList<>();
+        }
+    };
 
     private FieldMeta(Class<?> declaring, Field f, VarHandle value, VarHandle cell) {
         this.declaring = declaring;
@@ -29,6 +58,60 @@ public final class FieldMeta {
         this.type = f.getType();
         this.value = value;
         this.cell = cell;
+        MethodHandle get = value.toMethodHandle(VarHandle.AccessMode.GET_OPAQUE);
+        MethodHandle set = value.toMethodHandle(VarHandle.AccessMode.SET_OPAQUE);
+        if (isStatic) {
+            get = MethodHandles.dropArguments(get, 0, Object.class);
+            set = MethodHandles.dropArguments(set, 0, Object.class);
+        }
+        if (type == float.class) {
+            get = MethodHandles.filterReturnValue(get, BitsOf.FLOAT_TO_BITS);
+            set = MethodHandles.filterArguments(set, 1, BitsOf.BITS_TO_FLOAT);
+        } else if (type == double.class) {
+            get = MethodHandles.filterReturnValue(get, BitsOf.DOUBLE_TO_BITS);
+            set = MethodHandles.filterArguments(set, 1, BitsOf.BITS_TO_DOUBLE);
+        }
+        // the casting conversions of the other primitives match FieldBridge.bits/unbits: a sign- (or
+        // for char zero-) extended value, boolean as 1 or 0
+        Class<?> bits = type.isPrimitive() ? long.class : Object.class;
+        this.getOpaque = MethodHandles.explicitCastArguments(get, MethodType.methodType(bits, Object.class));
+        this.setOpaque = MethodHandles.explicitCastArguments(set,
+                MethodType.methodType(void.class, Object.class, bits));
+    }
+
+    /** The float and double conversions to and from the cell's bits, as method handles. */
+    private static final class BitsOf {
+        static final MethodHandle FLOAT_TO_BITS = find("floatToBits", long.class, float.class);
+        static final MethodHandle BITS_TO_FLOAT = find("bitsToFloat", float.class, long.class);
+        static final MethodHandle DOUBLE_TO_BITS = find("doubleToBits", long.class, double.class);
+        static final MethodHandle BITS_TO_DOUBLE = find("bitsToDouble", double.class, long.class);
+
+        private BitsOf() {
+        }
+
+        private static MethodHandle find(String name, Class<?> r, Class<?> p) {
+            try {
+                return MethodHandles.lookup().findStatic(BitsOf.class, name, MethodType.methodType(r, p));
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private static long floatToBits(float f) {
+            return Float.floatToRawIntBits(f);
+        }
+
+        private static float bitsToFloat(long b) {
+            return Float.intBitsToFloat((int) b);
+        }
+
+        private static long doubleToBits(double d) {
+            return Double.doubleToRawLongBits(d);
+        }
+
+        private static double bitsToDouble(long b) {
+            return Double.longBitsToDouble(b);
+        }
     }
 
     /**
@@ -51,7 +134,9 @@ public final class FieldMeta {
                     : lookup.findVarHandle(c, name, f.getType());
             VarHandle cell = st ? lookup.findStaticVarHandle(c, cellName, Cell.class)
                     : lookup.findVarHandle(c, cellName, Cell.class);
-            return new FieldMeta(c, f, value, cell);
+            FieldMeta meta = new FieldMeta(c, f, value, cell);
+            DECLARED.get(c).add(meta);
+            return meta;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("stm4j: cannot set up @Shared field " + c.getName() + "." + name
                     + " (was the class rewritten by the stm4j agent?)", e);
@@ -64,13 +149,9 @@ public final class FieldMeta {
         if (c != null && c.home == self) {
             return c;
         }
-        Cell fresh;
-        if (c == null) {
-            fresh = newCell(self, value.get(self));
-        } else {
-            // a shallow copy of another object: start from the original's value as seen now
-            fresh = newCell(self, FieldBridge.readBoxed(c, type));
-        }
+        // No cell yet, or a shallow copy of another object's (a copy the agent did not see made,
+        // such as a Mockito spy): either way the declared field holds this object's state.
+        Cell fresh = newCell(self, value.get(self));
         Cell witness = (Cell) cell.compareAndExchange(self, c, fresh);
         return witness == c ? fresh : cellOf(self);
     }
@@ -89,9 +170,81 @@ public final class FieldMeta {
     private Cell newCell(Object home, Object boxed) {
         StatsRecorder stats = RuntimeProvider.defaultRecorder();
         if (type.isPrimitive()) {
-            return new Cell(displayName, home, null, FieldBridge.bits(boxed, type), stats);
+            return new Cell(displayName, this, home, null, FieldBridge.bits(boxed, type), stats);
         }
-        return new Cell(displayName, home, boxed, 0L, stats);
+        return new Cell(displayName, this, home, boxed, 0L, stats);
+    }
+
+    /**
+     * Writes a value being installed into the declared field of {@code self} (null if static); the
+     * caller holds the cell's lock, so commits write the field in their order. Opaque accesses:
+     * atomic for {@code long} and {@code double}; the order towards readers of the cell comes from
+     * the head's release store that follows.
+     *
+     * <p>The field should still hold {@code last}, the value committed before. If it does not,
+     * something wrote it around stm4j (reflection, {@code Unsafe}, a deserializer reusing the
+     * object) after the object was used transactionally; that write is lost, and it is reported
+     * once per field.
+     */
+    void publish(Object self, Version last, Object ref, long prim) {
+        try {
+            if (type.isPrimitive()) {
+                long was = (long) getOpaque.invokeExact(self);
+                setOpaque.invokeExact(self, prim);
+                if (was != last.prim) {
+                    reportBypass(self, FieldBridge.unbits(was, type), FieldBridge.unbits(last.prim, type));
+                }
+            } else {
+                Object was = (Object) getOpaque.invokeExact(self);
+                setOpaque.invokeExact(self, ref);
+                if (was != last.ref) {
+                    reportBypass(self, was, last.ref);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new UndeclaredThrowableException(e); // a field access declares nothing checked
+        }
+    }
+
+    private void reportBypass(Object self, Object found, Object committed) {
+        if (bypassReported) {
+            return;
+        }
+        bypassReported = true;
+        Log.error("stm4j: " + displayName + (isStatic ? "" : " of " + identity(self))
+                + " was written around stm4j (by reflection, Unsafe, JNI or a deserializer reusing the object)"
+                + " after it was first used transactionally: it held " + found + " where " + committed
+                + " was committed, and that write is lost (a commit has just replaced it). Write @Shared fields"
+                + " only from code the stm4j agent rewrote. Reported once per field.");
+    }
+
+    private static String identity(Object o) {
+        return o.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(o));
+    }
+
+    /**
+     * Makes {@code copy}, just returned by {@code Object.clone()}, independent of the object it was
+     * copied from: each {@code @Shared} instance field of its class and superclasses gets the value
+     * the cloning code sees in the original (inside a transaction, its view, recorded as a read), and
+     * no cell, so it builds its own from that value on first use.
+     *
+     * @param copy the new copy, not yet shared with any other thread
+     */
+    static void cloned(Object copy) {
+        for (Class<?> k = copy.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
+            for (FieldMeta m : DECLARED.get(k)) {
+                if (m.isStatic) {
+                    continue;
+                }
+                Cell original = (Cell) m.cell.get(copy);
+                if (original != null) {
+                    m.value.set(copy, FieldBridge.readBoxed(original, m.type));
+                    m.cell.set(copy, (Cell) null);
+                }
+            }
+        }
     }
 
     /** The cell behind this field of {@code self} (null for a static field). */

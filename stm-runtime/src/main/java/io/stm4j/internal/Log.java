@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 final class Log {
     /** Where warnings go; tests replace it. */
     static volatile Consumer<String> sink = Log::slf4j;
+    /** Where errors go; tests replace it. */
+    static volatile Consumer<String> errors = Log::slf4jError;
 
     private Log() {
     }
@@ -18,8 +20,17 @@ final class Log {
         sink.accept(message);
     }
 
+    /** Something the user must fix, such as a lost write; never meant to pass unnoticed. */
+    static void error(String message) {
+        errors.accept(message);
+    }
+
     private static void slf4j(String message) {
         Holder.LOGGER.warn(message);
+    }
+
+    private static void slf4jError(String message) {
+        Holder.LOGGER.error(message);
     }
 
     private static final class Holder {

@@ -43,7 +43,7 @@ final class VersionedStore implements Store {
 
     private Cell cell(String key) {
         Cell c = cells.get(key);
-        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, null, 0L, recorder));
+        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, null, null, 0L, recorder));
     }
 
     @Override

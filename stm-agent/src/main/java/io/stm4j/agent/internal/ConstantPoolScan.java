@@ -15,10 +15,13 @@ final class ConstantPoolScan {
     final boolean mentionsAnnotations;
     /** Internal names of the owners of every field reference, without duplicates. */
     final List<String> fieldOwners;
+    /** Whether the class refers to {@code Object.clone()} (a {@code super.clone()} call). */
+    final boolean callsObjectClone;
 
-    private ConstantPoolScan(boolean mentionsAnnotations, List<String> fieldOwners) {
+    private ConstantPoolScan(boolean mentionsAnnotations, List<String> fieldOwners, boolean callsObjectClone) {
         this.mentionsAnnotations = mentionsAnnotations;
         this.fieldOwners = fieldOwners;
+        this.callsObjectClone = callsObjectClone;
     }
 
     static ConstantPoolScan of(byte[] b) {
@@ -26,6 +29,8 @@ final class ConstantPoolScan {
         int[] offsets = new int[count];
         int[] fieldrefClass = new int[count];
         int nFieldrefs = 0;
+        int[] methodrefs = new int[count];
+        int nMethodrefs = 0;
         boolean mentions = false;
         int p = 10;
         for (int i = 1; i < count; i++) {
@@ -55,7 +60,11 @@ final class ConstantPoolScan {
                     fieldrefClass[nFieldrefs++] = u2(b, p + 1);
                     p += 5;
                     break;
-                case 10: case 11: case 12: case 17: case 18: // Methodref, IMethodref, NameAndType, Dynamic, InvokeDynamic
+                case 10: // Methodref
+                    methodrefs[nMethodrefs++] = p;
+                    p += 5;
+                    break;
+                case 11: case 12: case 17: case 18: // IMethodref, NameAndType, Dynamic, InvokeDynamic
                     p += 5;
                     break;
                 case 15: // MethodHandle
@@ -74,7 +83,14 @@ final class ConstantPoolScan {
                 owners.add(name);
             }
         }
-        return new ConstantPoolScan(mentions, owners);
+        boolean clone = false;
+        for (int k = 0; k < nMethodrefs && !clone; k++) {
+            int classEntry = offsets[u2(b, methodrefs[k] + 1)];
+            int nameAndType = offsets[u2(b, methodrefs[k] + 3)];
+            clone = "clone".equals(utf8(b, offsets[u2(b, nameAndType + 1)]))
+                    && "java/lang/Object".equals(utf8(b, offsets[u2(b, classEntry + 1)]));
+        }
+        return new ConstantPoolScan(mentions, owners, clone);
     }
 
     private static int u2(byte[] b, int p) {

@@ -279,6 +279,12 @@ final class FieldRewriter extends ClassVisitor {
             }
         }
 
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            CloneCalls.afterCall(this.mv, opcode, owner, name, descriptor);
+        }
+
         /**
          * Calls through the referencing class, as javac does for inherited members: the accessor is
          * public and static, so resolution finds it in the declaring class even when that class is

@@ -54,8 +54,10 @@ public final class StmTransformer implements ClassFileTransformer {
         }
         ClassInfo self;
         try {
-            if (!relevant(loader, className, bytes)) {
-                return null;
+            ConstantPoolScan scan = ConstantPoolScan.of(bytes);
+            if (!relevant(loader, className, bytes, scan)) {
+                // nothing of stm4j's, but its super.clone() may copy a subclass's @Shared fields
+                return scan.callsObjectClone ? CloneCalls.rewrite(className, bytes) : null;
             }
             self = ClassInfo.parse(bytes);
             index.remember(loader, self);
@@ -74,7 +76,10 @@ public final class StmTransformer implements ClassFileTransformer {
             }
             return out;
         } catch (Throwable e) {
-            String message = "stm4j agent could not rewrite " + className.replace('/', '.') + ": " + e;
+            String message = "stm4j agent could not rewrite " + className.replace('/', '.') + ": " + e
+                    + " (its @Shared fields and @Atomic methods would not be transactional, so it is not loaded;"
+                    + " if it needs nothing of stm4j, leave it out with the agent argument exclude=<its package"
+                    + " or class prefix>, otherwise report this message)";
             LOG.log(System.Logger.Level.ERROR, message, e);
             return poisoned(bytes, message);
         }
@@ -94,8 +99,7 @@ public final class StmTransformer implements ClassFileTransformer {
         return false;
     }
 
-    private boolean relevant(ClassLoader loader, String className, byte[] bytes) {
-        ConstantPoolScan scan = ConstantPoolScan.of(bytes);
+    private boolean relevant(ClassLoader loader, String className, byte[] bytes, ConstantPoolScan scan) {
         if (scan.mentionsAnnotations) {
             return true;
         }
@@ -118,7 +122,11 @@ public final class StmTransformer implements ClassFileTransformer {
         ClassFileLocator locator = new ClassFileLocator.Compound(
                 ClassFileLocator.Simple.of(binaryName, bytes),
                 loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = TypePool.Default.of(locator);
+        // Lazy: a type the class only names (a field's or a parameter's) is looked up only if the
+        // rewriting needs more than its name, which it does not. An eager pool would ask the loader
+        // for the class file of every field type, and loaders that define classes from bytes
+        // (in-memory compilers, scripting engines, JShell) serve none.
+        TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
         TypeDescription type = pool.describe(binaryName).resolve();
         DynamicType.Builder<?> builder = byteBuddy.redefine(type, locator)
                 .visit(new FieldRewriting(self, loader));
