@@ -19,9 +19,16 @@ import java.lang.annotation.Target;
  * <p>Static or instance fields of any type and visibility may be annotated; {@code final} fields
  * may not (the agent reports the class and field).
  *
- * <p>Where it stops: reflection, {@code MethodHandle}/{@code VarHandle} access, {@code Unsafe}, JNI
- * and the <em>elements</em> of an array bypass the store; only the array reference itself is
- * transactional. Values are shared by reference, never copied: store immutable objects.
+ * <p>The declared field itself always holds the latest committed value (each commit writes it
+ * too), so whatever reads fields by reflection (serialization, JSON mappers, debuggers) sees
+ * committed state, never a transaction's uncommitted writes. {@code super.clone()} copies the
+ * values the cloning code sees, into a copy that is independent from then on.
+ *
+ * <p>Where it stops: <em>writes</em> by reflection, {@code MethodHandle}/{@code VarHandle} access,
+ * {@code Unsafe} or JNI, and the <em>elements</em> of an array, bypass the store; only the array
+ * reference itself is transactional. A bypassing write into an object already used transactionally
+ * is lost at the field's next commit, which reports it once per field. Values are shared by
+ * reference, never copied: store immutable objects.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

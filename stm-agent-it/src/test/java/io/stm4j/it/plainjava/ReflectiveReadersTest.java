@@ -92,6 +92,56 @@ class ReflectiveReadersTest {
         assertThat(field("quantity").getLong(s)).isEqualTo(16);
     }
 
+    /**
+     * Hunts for an uncommitted or out-of-order value in the declared field: one thread commits
+     * increments and, in between, attempts that write a negative sentinel and roll back; another
+     * reads the field by reflection the whole time. Every value read must be committed (never
+     * negative) and never older than one read before it.
+     */
+    @Test
+    void aReflectiveReaderRacingCommitsSeesOnlyCommittedValuesInOrder() throws Exception {
+        Stock s = new Stock("R", 0, 1.0);
+        Field q = field("quantity");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    s.add(1);
+                    try {
+                        Stm.atomic(() -> {
+                            s.add(-1_000_000_000L);
+                            throw new IllegalStateException("rolled back");
+                        });
+                    } catch (IllegalStateException expected) {
+                        assertThat(expected).hasMessage("rolled back");
+                    }
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "reflective-race-writer");
+        writer.start();
+        long reads = 0;
+        long last = 0;
+        try {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (reads < 2_000_000 && System.nanoTime() < deadline) {
+                long x = q.getLong(s);
+                assertThat(x).as("read %d", reads).isGreaterThanOrEqualTo(last);
+                last = x;
+                reads++;
+            }
+        } finally {
+            stop.set(true);
+            writer.join(10_000);
+        }
+        assertThat(writer.isAlive()).isFalse();
+        assertThat(failure.get()).isNull();
+        assertThat(reads).isPositive();
+        assertThat(q.getLong(s)).isEqualTo(s.quantity()).isGreaterThanOrEqualTo(last);
+    }
+
     @Test
     void gsonRoundTripsCommittedState() {
         Gson gson = new Gson();

@@ -1,5 +1,8 @@
 package io.stm4j.agent.internal;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -18,7 +21,29 @@ import net.bytebuddy.jar.asm.Opcodes;
 final class CloneCalls {
     private static final System.Logger LOG = System.getLogger("io.stm4j.agent");
 
+    /** Per class loader: whether it sees the runtime's bridge (weak keys: loaders come and go). */
+    private static final Map<ClassLoader, Boolean> SEES_BRIDGE = Collections.synchronizedMap(new WeakHashMap<>());
+
     private CloneCalls() {
+    }
+
+    /**
+     * Whether classes of {@code loader} can call the bridge: only then may a class that mentions
+     * nothing of stm4j's get the call (a plugin or library loader that does not see stm-runtime
+     * would fail at its first clone otherwise).
+     */
+    static boolean bridgeVisibleFrom(ClassLoader loader) {
+        if (loader == null) {
+            return false; // the boot loader sees no application class
+        }
+        return SEES_BRIDGE.computeIfAbsent(loader, l -> {
+            try {
+                Class.forName(FieldRewriter.BRIDGE.replace('/', '.'), false, l);
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        });
     }
 
     /** Emits the bridge call if the instruction just emitted on {@code mv} was {@code Object.clone()}. */

@@ -57,7 +57,8 @@ public final class StmTransformer implements ClassFileTransformer {
             ConstantPoolScan scan = ConstantPoolScan.of(bytes);
             if (!relevant(loader, className, bytes, scan)) {
                 // nothing of stm4j's, but its super.clone() may copy a subclass's @Shared fields
-                return scan.callsObjectClone ? CloneCalls.rewrite(className, bytes) : null;
+                return scan.callsObjectClone && CloneCalls.bridgeVisibleFrom(loader)
+                        ? CloneCalls.rewrite(className, bytes) : null;
             }
             self = ClassInfo.parse(bytes);
             index.remember(loader, self);
