@@ -55,6 +55,16 @@ class BypassReportTest {
     }
 
     @Test
+    void noKindOfValueIsMistakenForABypassingWrite() {
+        io.stm4j.it.plainjava.AllKinds k = new io.stm4j.it.plainjava.AllKinds();
+        for (int n = 0; n < 12; n++) {
+            k.setAll(n);
+            k.setAllAtomically(n + 1);
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
     void writesThroughTheStoreAreNeverReported() {
         Stock s = new Stock("W", 0, 1.0);
         for (int i = 0; i < 1_000; i++) {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import io.stm4j.it.support.RacingReads;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,35 +26,7 @@ class PlainReadTest {
     @Test
     void readsOutsideTransactionsSeeCommittedValuesInOrder() throws Exception {
         Counter c = new Counter();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> {
-            try {
-                while (!stop.get()) {
-                    c.inc();
-                }
-            } catch (Throwable e) {
-                writerFailure.set(e);
-            }
-        }, "plain-read-writer");
-        writer.start();
-        long reads = 0;
-        long last = 0;
-        try {
-            long deadline = System.nanoTime() + 3_000_000_000L;
-            while (reads < 2_000_000 && System.nanoTime() < deadline) {
-                long x = c.n;
-                assertThat(x).as("read %d went back", reads).isGreaterThanOrEqualTo(last);
-                last = x;
-                reads++;
-            }
-        } finally {
-            stop.set(true);
-            writer.join(10_000);
-        }
-        assertThat(writer.isAlive()).isFalse();
-        assertThat(writerFailure.get()).isNull();
-        assertThat(reads).isPositive();
+        long last = RacingReads.neverGoBack("plain-read-writer", c::inc, () -> c.n);
         assertThat(c.n).isGreaterThanOrEqualTo(last);
     }
 }

@@ -7,7 +7,6 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.UndeclaredThrowableException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -32,14 +31,8 @@ public final class FieldMeta {
     private final VarHandle value;
     private final VarHandle cell;
     private final Class<?> declaring;
-    /**
-     * Opaque access to the declared field for {@link #publish}, erased to one shape for every field:
-     * {@code (Object self) -> Object} and {@code (Object self, Object value) -> void} for references,
-     * {@code (Object self) -> long} and {@code (Object self, long bits) -> void} for primitives, in the
-     * cell's bit encoding ({@link FieldBridge#bits}). A static field's handles ignore {@code self}.
-     */
-    private final MethodHandle getOpaque;
-    private final MethodHandle setOpaque;
+    /** The declared field as {@link #publish} writes it. */
+    private final DeclaredField declared;
     /** Whether a write that bypassed stm4j was reported already (once per field). */
     private volatile boolean bypassReported;
 
@@ -58,6 +51,10 @@ public final class FieldMeta {
         this.type = f.getType();
         this.value = value;
         this.cell = cell;
+        // Opaque access to the declared field, erased to one shape for every field:
+        // (Object self) -> Object and (Object self, Object value) -> void for references,
+        // (Object self) -> long and (Object self, long bits) -> void for primitives, in the cell's
+        // bit encoding (FieldBridge.bits). A static field's handles ignore self.
         MethodHandle get = value.toMethodHandle(VarHandle.AccessMode.GET_OPAQUE);
         MethodHandle set = value.toMethodHandle(VarHandle.AccessMode.SET_OPAQUE);
         if (isStatic) {
@@ -74,9 +71,9 @@ public final class FieldMeta {
         // the casting conversions of the other primitives match FieldBridge.bits/unbits: a sign- (or
         // for char zero-) extended value, boolean as 1 or 0
         Class<?> bits = type.isPrimitive() ? long.class : Object.class;
-        this.getOpaque = MethodHandles.explicitCastArguments(get, MethodType.methodType(bits, Object.class));
-        this.setOpaque = MethodHandles.explicitCastArguments(set,
-                MethodType.methodType(void.class, Object.class, bits));
+        this.declared = DeclaredField.of(
+                MethodHandles.explicitCastArguments(get, MethodType.methodType(bits, Object.class)),
+                MethodHandles.explicitCastArguments(set, MethodType.methodType(void.class, Object.class, bits)));
     }
 
     /** The float and double conversions to and from the cell's bits, as method handles. */
@@ -187,24 +184,16 @@ public final class FieldMeta {
      * once per field.
      */
     void publish(Object self, Version last, Object ref, long prim) {
-        try {
-            if (type.isPrimitive()) {
-                long was = (long) getOpaque.invokeExact(self);
-                setOpaque.invokeExact(self, prim);
-                if (was != last.prim) {
-                    reportBypass(self, FieldBridge.unbits(was, type), FieldBridge.unbits(last.prim, type));
-                }
-            } else {
-                Object was = (Object) getOpaque.invokeExact(self);
-                setOpaque.invokeExact(self, ref);
-                if (was != last.ref) {
-                    reportBypass(self, was, last.ref);
-                }
+        if (type.isPrimitive()) {
+            long was = declared.exchangeBits(self, prim);
+            if (was != last.prim) {
+                reportBypass(self, FieldBridge.unbits(was, type), FieldBridge.unbits(last.prim, type));
             }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new UndeclaredThrowableException(e); // a field access declares nothing checked
+        } else {
+            Object was = declared.exchangeRef(self, ref);
+            if (was != last.ref) {
+                reportBypass(self, was, last.ref);
+            }
         }
     }
 
