@@ -33,8 +33,8 @@ public final class FieldMeta {
     private final Class<?> declaring;
     /** The declared field as {@link #publish} writes it. */
     private final DeclaredField declared;
-    /** Whether a write that bypassed stm4j was reported already (once per field). */
-    private volatile boolean bypassReported;
+    /** Whether a write that bypassed stm4j was reported already (once per field; guarded by this). */
+    private boolean bypassReported;
 
     /** The {@code @Shared} fields each class declares, registered by their class's static initialiser. */
     private static final ClassValue<List<FieldMeta>> DECLARED = new ClassValue<>() {
@@ -197,7 +197,7 @@ public final class FieldMeta {
         }
     }
 
-    private void reportBypass(Object self, Object found, Object committed) {
+    private synchronized void reportBypass(Object self, Object found, Object committed) {
         if (bypassReported) {
             return;
         }
