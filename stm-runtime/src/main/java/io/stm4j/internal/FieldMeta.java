@@ -68,46 +68,30 @@ public final class FieldMeta {
             get = MethodHandles.filterReturnValue(get, BitsOf.DOUBLE_TO_BITS);
             set = MethodHandles.filterArguments(set, 1, BitsOf.BITS_TO_DOUBLE);
         }
-        // the casting conversions of the other primitives match FieldBridge.bits/unbits: a sign- (or
-        // for char zero-) extended value, boolean as 1 or 0
+        // the casting conversions to and from long match FieldBridge.bits/unbits: a sign- (or for
+        // char zero-) extended value (a float's int bits too), boolean as 1 or 0
         Class<?> bits = type.isPrimitive() ? long.class : Object.class;
         this.declared = DeclaredField.of(
                 MethodHandles.explicitCastArguments(get, MethodType.methodType(bits, Object.class)),
                 MethodHandles.explicitCastArguments(set, MethodType.methodType(void.class, Object.class, bits)));
     }
 
-    /** The float and double conversions to and from the cell's bits, as method handles. */
+    /** The JDK's raw-bits conversions of float and double, as method handles. */
     private static final class BitsOf {
-        static final MethodHandle FLOAT_TO_BITS = find("floatToBits", long.class, float.class);
-        static final MethodHandle BITS_TO_FLOAT = find("bitsToFloat", float.class, long.class);
-        static final MethodHandle DOUBLE_TO_BITS = find("doubleToBits", long.class, double.class);
-        static final MethodHandle BITS_TO_DOUBLE = find("bitsToDouble", double.class, long.class);
+        static final MethodHandle FLOAT_TO_BITS = find(Float.class, "floatToRawIntBits", int.class, float.class);
+        static final MethodHandle BITS_TO_FLOAT = find(Float.class, "intBitsToFloat", float.class, int.class);
+        static final MethodHandle DOUBLE_TO_BITS = find(Double.class, "doubleToRawLongBits", long.class, double.class);
+        static final MethodHandle BITS_TO_DOUBLE = find(Double.class, "longBitsToDouble", double.class, long.class);
 
         private BitsOf() {
         }
 
-        private static MethodHandle find(String name, Class<?> r, Class<?> p) {
+        private static MethodHandle find(Class<?> owner, String name, Class<?> r, Class<?> p) {
             try {
-                return MethodHandles.lookup().findStatic(BitsOf.class, name, MethodType.methodType(r, p));
+                return MethodHandles.publicLookup().findStatic(owner, name, MethodType.methodType(r, p));
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
-        }
-
-        private static long floatToBits(float f) {
-            return Float.floatToRawIntBits(f);
-        }
-
-        private static float bitsToFloat(long b) {
-            return Float.intBitsToFloat((int) b);
-        }
-
-        private static long doubleToBits(double d) {
-            return Double.doubleToRawLongBits(d);
-        }
-
-        private static double bitsToDouble(long b) {
-            return Double.longBitsToDouble(b);
         }
     }
 
