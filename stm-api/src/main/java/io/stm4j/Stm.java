@@ -47,6 +47,20 @@ public final class Stm {
         ENGINE.atomic(body);
     }
 
+    /**
+     * Whether the stm4j agent is active in this JVM, so that {@code @Shared} fields and
+     * {@code @Atomic} methods are transactional. Without it they are plain fields and plain
+     * methods: applications, frameworks and tests that rely on them should ask this at start-up
+     * and refuse to run without it (as {@code io.stm4j.guice.StmModule} does). The explicit
+     * {@link Store} API and {@link #atomic(Supplier)} are transactional either way.
+     *
+     * @return whether the agent is active (attached with {@code -javaagent} or by
+     *     {@code io.stm4j.agent.StmAgent.install()})
+     */
+    public static boolean isAgentActive() {
+        return ENGINE.isAgentActive();
+    }
+
     /** @return whether the current thread is inside a transaction */
     public static boolean inTransaction() {
         return ENGINE.inTransaction();

@@ -2,7 +2,7 @@ package io.stm4j.bench;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.AgentSupport;
+import io.stm4j.Stm;
 
 /**
  * stm4j as users write it — the headline engine: plain classes with {@code @Shared long} fields
@@ -30,10 +30,7 @@ final class AnnotatedBank implements Bank {
     private final Counter[] hot = new Counter[HOT];
 
     AnnotatedBank() {
-        if (!AgentSupport.isActive()) {
-            throw new IllegalStateException("engine 'stm4j-agent' needs the stm4j agent: start the JVM with"
-                    + " -javaagent:stm-agent/target/stm-agent-<version>.jar (benchmarks/run.sh does)");
-        }
+        requireAgent("stm4j-agent");
         for (int i = 0; i < ACCOUNTS; i++) {
             accounts[i] = new Account(INITIAL);
         }
@@ -97,5 +94,13 @@ final class AnnotatedBank implements Bank {
             out[i] = hot[i].value;
         }
         return out;
+    }
+
+    /** Fails the benchmark set-up when the agent that {@code engine} needs is not attached. */
+    static void requireAgent(String engine) {
+        if (!Stm.isAgentActive()) {
+            throw new IllegalStateException("engine '" + engine + "' needs the stm4j agent: start the JVM with"
+                    + " -javaagent:stm-agent/target/stm-agent-<version>.jar (benchmarks/run.sh does)");
+        }
     }
 }

@@ -2,7 +2,7 @@ package io.stm4j.bench;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.AgentSupport;
+import io.stm4j.Stm;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -44,7 +44,7 @@ public class FieldReadBench {
 
     @Setup
     public void setUp() {
-        if (!AgentSupport.isActive()) {
+        if (!Stm.isAgentActive()) {
             throw new IllegalStateException("FieldReadBench needs -javaagent:stm-agent/target/stm-agent-<version>.jar");
         }
         holder = new Holder();

@@ -1,22 +1,27 @@
 package io.stm4j.bench;
 
-import io.stm4j.internal.Transactions;
-import java.util.function.Supplier;
+import io.stm4j.Atomic;
 
 /**
- * stm4j with the read-only hint: the read-only operations go through
- * {@link Transactions#atomic(Supplier, int, long, boolean)} with {@code readOnly = true} (the path
- * an {@code @Atomic(readOnly = true)} method takes); writes are as in {@link Stm4jBank}.
+ * stm4j with the read-only hint: the read-only operations are {@code @Atomic(readOnly = true)}
+ * methods over the store (so this engine, like {@code stm4j-agent}, needs the agent that
+ * {@code benchmarks/run.sh} attaches); writes are as in {@link Stm4jBank}.
  */
 final class Stm4jReadOnlyBank extends Stm4jBank {
 
-    @Override
-    public long readCounter() {
-        return Transactions.atomic((Supplier<Long>) () -> get(COUNTER), -1, -1L, true);
+    Stm4jReadOnlyBank() {
+        AnnotatedBank.requireAgent("stm4j-ro");
     }
 
     @Override
+    @Atomic(readOnly = true)
+    public long readCounter() {
+        return get(COUNTER);
+    }
+
+    @Override
+    @Atomic(readOnly = true)
     public long sum(int[] accounts) {
-        return Transactions.atomic((Supplier<Long>) () -> sumOf(accounts), -1, -1L, true);
+        return sumOf(accounts);
     }
 }

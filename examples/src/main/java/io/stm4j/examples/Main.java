@@ -1,6 +1,6 @@
 package io.stm4j.examples;
 
-import io.stm4j.internal.AgentSupport;
+import io.stm4j.Stm;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -94,7 +94,7 @@ public final class Main {
                 return 2;
             }
         }
-        if (!AgentSupport.isActive()) {
+        if (!Stm.isAgentActive()) {
             // Without the agent, @Shared fields would be plain fields: refuse rather than mislead.
             out.println("The stm4j agent is not active: start the JVM with -javaagent:stm-agent/target/"
                     + "stm-agent-<version>.jar, as ./run-demo.sh does.");

@@ -2,7 +2,8 @@ package io.stm4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.internal.AgentSupport;
+import io.stm4j.Stm;
+import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,7 +13,8 @@ class MainIT {
 
     @Test
     void theAgentIsAttachedAsTheDemoAttachesIt() {
-        assertThat(AgentSupport.activatedBy()).isEqualTo("-javaagent");
+        assertThat(Stm.isAgentActive()).isTrue();
+        assertThat(ManagementFactory.getRuntimeMXBean().getInputArguments()).anyMatch(a -> a.startsWith("-javaagent:"));
     }
 
     @Test

@@ -29,4 +29,12 @@ public interface TransactionEngine {
 
     /** @param hook run after this attempt rolls back */
     void afterRollback(Runnable hook);
+
+    /**
+     * @return whether {@code @Shared} fields and {@code @Atomic} methods are transactional in this
+     *     JVM (the stm4j agent is active); an engine without an agent returns false
+     */
+    default boolean isAgentActive() {
+        return false;
+    }
 }

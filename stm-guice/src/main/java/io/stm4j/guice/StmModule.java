@@ -4,8 +4,8 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provider;
 import com.google.inject.Singleton;
 import com.google.inject.name.Names;
+import io.stm4j.Stm;
 import io.stm4j.Store;
-import io.stm4j.internal.AgentSupport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
@@ -83,7 +83,7 @@ public final class StmModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        if (!AgentSupport.isActive()) {
+        if (!Stm.isAgentActive()) {
             addError(noAgentMessage());
         }
         bind(Store.class).toInstance(Store.defaultStore());

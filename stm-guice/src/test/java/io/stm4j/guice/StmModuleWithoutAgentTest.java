@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.CreationException;
 import com.google.inject.Guice;
-import io.stm4j.internal.AgentSupport;
+import io.stm4j.Stm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +16,7 @@ class StmModuleWithoutAgentTest {
 
     @Test
     void injectorCreationFailsAndSaysHowToAttachTheAgent() {
-        assertThat(AgentSupport.isActive()).as("this test needs a JVM without the agent").isFalse();
+        assertThat(Stm.isAgentActive()).as("this test needs a JVM without the agent").isFalse();
         assertThatThrownBy(() -> Guice.createInjector(new StmModule()))
                 .isInstanceOf(CreationException.class)
                 .hasMessageContaining("stm4j agent is not active")

@@ -29,6 +29,16 @@ final class Blocking {
         return waiters > 0;
     }
 
+    /** @return how many transactions are counted as waiting in {@code Stm.retry()} (for audits) */
+    static int waiterCount() {
+        return waiters;
+    }
+
+    /** @return whether some thread holds the waiting room's lock (for audits) */
+    static boolean waitingRoomLocked() {
+        return LOCK.isLocked();
+    }
+
     /** Wakes every waiter to check its read set again. */
     static void wake() {
         LOCK.lock();

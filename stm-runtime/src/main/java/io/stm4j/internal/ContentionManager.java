@@ -108,6 +108,11 @@ final class ContentionManager {
         return holder != Thread.currentThread() && holder.getState() == Thread.State.RUNNABLE;
     }
 
+    /** @return the transaction holding the priority gate, or null (for audits) */
+    static Txn holder() {
+        return gate;
+    }
+
     /** @return how many commits have waited for a privileged transaction since the JVM started */
     static long deferredCommits() {
         return DEFERRED.sum();

@@ -94,6 +94,11 @@ public final class Transactions implements TransactionEngine {
     }
 
     @Override
+    public boolean isAgentActive() {
+        return AgentSupport.isActive();
+    }
+
+    @Override
     public boolean inTransaction() {
         return Txn.current().active();
     }

@@ -347,4 +347,9 @@ final class VersionedStore implements Store {
     public String toString() {
         return label != null ? "Store[" + label + "]" : "Store@" + Integer.toHexString(System.identityHashCode(this));
     }
+
+    /** @return the store's cells, live (for audits) */
+    java.util.Collection<Cell> cells() {
+        return cells.values();
+    }
 }
