@@ -10,7 +10,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * Cell publication: a one-cell commit outside a transaction ({@link Txn#writeAlone}) publishes a
+ * Cell publication: a one-cell commit outside a transaction ({@link NonTxn#write}) publishes a
  * complete {@link Version}.
  *
  * <p>Memory-model claim: {@link Cell#head} is volatile and a {@code Version}'s value fields are
@@ -41,12 +41,12 @@ public class CellPublicationTest {
     public void writer() {
         Payload p = new Payload();
         p.x = 42;
-        Txn.current().writeAlone(cell, p, 7L);
+        NonTxn.write(Txn.current(), cell, p, 7L);
     }
 
     @Actor
     public void reader(IIII_Result r) {
-        Version v = Txn.latest(cell, -1);
+        Version v = NonTxn.latest(cell, -1);
         r.r1 = (int) v.seq;
         r.r2 = (int) v.prim;
         r.r3 = v.stamp > 0 ? 1 : 0;

@@ -51,6 +51,6 @@ public class IncrementTest {
 
     @Arbiter
     public void result(III_Result r) {
-        r.r3 = (int) Txn.latest(cell, -1).prim;
+        r.r3 = (int) NonTxn.latest(cell, -1).prim;
     }
 }

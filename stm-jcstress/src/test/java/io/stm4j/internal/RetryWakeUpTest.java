@@ -22,7 +22,7 @@ import org.openjdk.jcstress.annotations.State;
  * test guards. Staying blocked is a lost wake-up: forbidden.
  *
  * <p>The signal is a transaction here; {@link PlainWrite} signals with a write outside any
- * transaction, which takes the same path through {@code Txn.writeAlone}.
+ * transaction, which takes the same path through {@code NonTxn.write}.
  */
 @JCStressTest(Mode.Termination)
 @Outcome(id = "TERMINATED", expect = ACCEPTABLE, desc = "woken by the commit, or saw it before sleeping")
@@ -67,7 +67,7 @@ public class RetryWakeUpTest {
 
         @Signal
         public void signal() {
-            Txn.current().writeAlone(cell, null, 1L);
+            NonTxn.write(Txn.current(), cell, null, 1L);
         }
     }
 }

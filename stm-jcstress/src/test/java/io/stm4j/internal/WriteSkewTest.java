@@ -52,7 +52,7 @@ public class WriteSkewTest {
 
     @Arbiter
     public void result(II_Result r) {
-        r.r1 = (int) Txn.latest(x, -1).prim;
-        r.r2 = (int) Txn.latest(y, -1).prim;
+        r.r1 = (int) NonTxn.latest(x, -1).prim;
+        r.r2 = (int) NonTxn.latest(y, -1).prim;
     }
 }

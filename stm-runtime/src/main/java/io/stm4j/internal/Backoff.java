@@ -7,8 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The engine's waits: exponential backoff with jitter after a lost attempt, and the short waits for
- * a committer that is publishing or for a privileged transaction.
+ * The engine's waits: exponential backoff with jitter after a lost attempt, the short waits for a
+ * committer that is publishing, and a commit's wait for a privileged transaction.
  *
  * <p>On a platform thread a wait spins, then yields, and backoff parks after a few failures. On
  * a virtual thread a wait never yields: it spins briefly, then parks. Virtual threads are not
@@ -21,7 +21,7 @@ final class Backoff {
     static final long MAX_PARK_NANOS = 1_000_000L;
     /** Spins of a wait for a publishing committer before it yields or parks. */
     private static final int SPINS = 64;
-    /** Longest single park of a virtual thread's wait for a committer or a privileged transaction. */
+    /** Longest single park of a wait for a committer (on a virtual thread) or for a privileged transaction. */
     private static final long MAX_VIRTUAL_POLL_NANOS = 64_000L;
 
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
@@ -54,7 +54,7 @@ final class Backoff {
 
     /**
      * One step of a wait for a condition that another thread makes true soon (a committer
-     * publishing, a privileged transaction committing): {@value #SPINS} spins, then a yield per step
+     * publishing): {@value #SPINS} spins, then a yield per step
      * on a platform thread, or on a virtual thread a park whose length doubles every 4 steps up to
      * {@link #MAX_VIRTUAL_POLL_NANOS} (a yield when interrupted, since its park would not wait).
      *
@@ -66,6 +66,25 @@ final class Backoff {
             Thread.onSpinWait();
         } else if (!onVirtualThread() || Thread.currentThread().isInterrupted()) {
             Thread.yield(); // an interrupted thread's park returns at once: spinning would hold the carrier
+        } else {
+            LockSupport.parkNanos(Math.min(MAX_VIRTUAL_POLL_NANOS, 1_000L << Math.min((steps - SPINS) / 4, 6)));
+        }
+        return steps + 1;
+    }
+
+    /**
+     * One step of a wait that may last as long as a privileged transaction's lease (up to a
+     * second): {@value #SPINS} spins, then parks that double every 4 steps up to
+     * {@link #MAX_VIRTUAL_POLL_NANOS}, on any thread (a yield when interrupted).
+     *
+     * @param steps the steps taken so far by this wait, 0 at first
+     * @return {@code steps + 1}
+     */
+    static int awaitLong(int steps) {
+        if (steps < SPINS) {
+            Thread.onSpinWait();
+        } else if (Thread.currentThread().isInterrupted()) {
+            Thread.yield();
         } else {
             LockSupport.parkNanos(Math.min(MAX_VIRTUAL_POLL_NANOS, 1_000L << Math.min((steps - SPINS) / 4, 6)));
         }

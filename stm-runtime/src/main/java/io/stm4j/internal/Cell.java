@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * The versioned cell behind one store key or one {@code @Shared} field: a short history of
  * committed versions and a lock word naming the committing transaction that owns it.
  *
- * <p>Protocol: a committer try-locks its cells ({@link #owner} from null to itself), takes a
- * clock tick, validates, installs new heads and unlocks. Readers read {@link #owner} before
+ * <p>Protocol ({@link Commit}): a committer try-locks its cells ({@link #owner} from null to
+ * itself), takes a clock tick, validates, installs new heads and unlocks. Readers read {@link #owner} before
  * {@link #head}; a cell locked by a committer whose stamp may fall inside the reader's snapshot
  * is waited for (the committer never waits while holding locks, so the wait is short).
  *
@@ -19,6 +19,12 @@ public final class Cell {
 
     volatile Txn owner;
     volatile Version head;
+    /**
+     * The ticket of the last privileged transaction that read or wrote this cell (0 if none ever
+     * did): a commit that locks a cell marked by the current tenure waits for it before it
+     * publishes ({@link ContentionManager}). Old tickets are harmless: they match no tenure.
+     */
+    volatile long mark;
     /** Random, for the write set's bloom filter and hash index. */
     final int hash;
     /** The key, or the field's name, for messages and statistics. */

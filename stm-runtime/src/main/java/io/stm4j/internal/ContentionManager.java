@@ -2,40 +2,78 @@ package io.stm4j.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Guarantees progress under unlimited retries: a transaction that has lost
- * {@link #PRIORITY_AFTER} times in a row takes the priority gate, and while it holds the gate
- * other commits defer to it (commits already running finish, since they never wait). The
- * privileged transaction therefore wins within a few attempts, so a long transaction is never
- * starved by a stream of short ones. One transaction holds the gate at a time; the others keep
- * retrying normally and take it in turn.
+ * Progress under unlimited retries: a transaction that has lost {@link #PRIORITY_AFTER} times in a
+ * row takes the priority gate (one holder at a time) and, while it holds it, makes its reads and
+ * writes <em>visible</em> (TinySTM's visible reads after a few aborts): before it reads or writes
+ * a cell it marks the cell with its tenure's ticket. A commit that has locked a marked cell does
+ * not publish: it unlocks everything and waits, outside any lock, until the tenure ends or its
+ * lease runs out, then starts its commit again. So nothing the privileged transaction has read
+ * can change under it, whatever its body does between reads — compute, block, park or sleep —
+ * and it wins within an attempt or two. Commits that touch no marked cell never wait for it.
  *
- * <p>Others defer only while the holder runs. A holder whose thread is blocked, waiting or
- * parked (its body waits for another thread's transaction, or is stopped for good) is not waited
- * for at all: it cannot deadlock with the commits it would hold back, and does not slow them. A
- * holder that runs is waited for until its lease ends, then others commit freely, and a
- * transaction that has lost often enough may take the gate over. The lease is renewed by each
+ * <h2>Why a marked read cannot go stale</h2>
+ *
+ * The privileged reader P does (1) store the mark on cell c, then (2) load c's lock word and head.
+ * A committer C does (a) lock c (a CAS), then (b) load the gate and c's mark. All four are
+ * volatile, so they are in one total order that respects each thread's program order (Dekker):
+ * <ul>
+ *   <li>if (1) comes before (b), C sees the mark and does not publish c;</li>
+ *   <li>otherwise (b) comes before (1), so (a) does too, and P's load (2) sees c locked by C, or
+ *       unlocked with C's new head already installed: P waits for C, or reads the newer head and
+ *       extends its snapshot or aborts, exactly as without priority.</li>
+ * </ul>
+ * The gate is taken (a CAS) before the tenure's first mark, so a committer that sees no gate at
+ * (b) also comes before (1). After the mark, no commit publishes c until the tenure ends, so a
+ * validation of P's reads fails only for cells that were being committed when P marked them; P
+ * waits for such a commit to finish instead of treating its lock as a conflict (a committer never
+ * waits while it holds locks, so that wait is short and cannot close a cycle).
+ *
+ * <h2>Bounds</h2>
+ *
+ * A commit defers only while the holder's lease runs: a holder parked for good, killed, or whose
+ * body waits for the very commit that defers to it, holds conflicting commits up for at most one
+ * lease, then they go on (and P's next validation fails as usual). The lease is renewed by each
  * attempt of its holder; it is {@link #MIN_LEASE_NANOS}, or four times the holder's longest
- * privileged attempt so far when that is longer, up to {@link #MAX_LEASE_NANOS}, so a body that is
- * simply long gets a lease long enough to finish.
+ * privileged attempt so far when that is longer, up to {@link #MAX_LEASE_NANOS}. A transaction
+ * that has lost often enough may take over a gate whose lease has ended. A commit on the holder's
+ * own thread (a hook) and an interrupted thread's commit never defer.
  */
 final class ContentionManager {
     static final int PRIORITY_AFTER = Integer.getInteger("stm4j.priorityAfter", 12);
     static final long MIN_LEASE_NANOS = 50_000_000L;
     static final long MAX_LEASE_NANOS = 1_000_000_000L;
 
-    private static volatile Txn gate;
-    /** When the holder's lease ends, in {@link System#nanoTime()}. */
-    private static volatile long leaseEnd;
+    /** One holder's time at the gate: its ticket marks the cells it reads and writes. */
+    static final class Tenure {
+        final Txn txn;
+        final long ticket;
+        /** When the lease ends, in {@link System#nanoTime()}; renewed by the holder's attempts. */
+        volatile long leaseEnd;
+
+        Tenure(Txn txn, long ticket, long leaseEnd) {
+            this.txn = txn;
+            this.ticket = ticket;
+            this.leaseEnd = leaseEnd;
+        }
+
+        boolean leaseRuns() {
+            return System.nanoTime() - leaseEnd < 0;
+        }
+    }
+
+    private static volatile Tenure gate;
+    private static final AtomicLong TICKETS = new AtomicLong();
     /** Commits that waited for a privileged transaction (for tests and diagnosis). */
     private static final LongAdder DEFERRED = new LongAdder();
     private static final VarHandle GATE;
 
     static {
         try {
-            GATE = MethodHandles.lookup().findStaticVarHandle(ContentionManager.class, "gate", Txn.class);
+            GATE = MethodHandles.lookup().findStaticVarHandle(ContentionManager.class, "gate", Tenure.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,17 +87,20 @@ final class ContentionManager {
      * whose lease has ended.
      *
      * @param longestAttemptNanos the longest privileged attempt of {@code t} so far, 0 if none
-     * @return whether {@code t} holds the gate
+     * @return the ticket of {@code t}'s tenure, or 0 if another transaction holds the gate
      */
-    static boolean tryPrioritize(Txn t, long longestAttemptNanos) {
-        Txn g = gate;
-        long now = System.nanoTime();
-        if (g != t && !(g == null ? GATE.compareAndSet((Txn) null, t)
-                : now - leaseEnd > 0 && GATE.compareAndSet(g, t))) {
-            return false;
+    static long tryPrioritize(Txn t, long longestAttemptNanos) {
+        Tenure g = gate;
+        long leaseEnd = System.nanoTime() + lease(longestAttemptNanos);
+        if (g != null && g.txn == t) {
+            g.leaseEnd = leaseEnd;
+            return g.ticket;
         }
-        leaseEnd = now + lease(longestAttemptNanos);
-        return true;
+        if (g != null && g.leaseRuns()) {
+            return 0L;
+        }
+        Tenure mine = new Tenure(t, TICKETS.incrementAndGet(), leaseEnd);
+        return GATE.compareAndSet(g, mine) ? mine.ticket : 0L;
     }
 
     /** @return the lease for a holder whose longest privileged attempt took {@code longestAttemptNanos} */
@@ -67,50 +108,67 @@ final class ContentionManager {
         return Math.max(MIN_LEASE_NANOS, Math.min(MAX_LEASE_NANOS, 4 * longestAttemptNanos));
     }
 
+    /** Ends {@code t}'s tenure (not one that another transaction took over meanwhile). */
     static void release(Txn t) {
-        GATE.compareAndSet(t, (Txn) null); // not a holder that took an expired gate over meanwhile
-    }
-
-    /** @return whether a commit by {@code t} may start now */
-    static boolean mayCommit(Txn t) {
-        Txn g = gate;
-        return g == null || g == t;
+        Tenure g = gate;
+        if (g != null && g.txn == t) {
+            GATE.compareAndSet(g, (Tenure) null);
+        }
     }
 
     /**
-     * Defers a commit by {@code t} to the privileged transaction until that commits, its lease ends
-     * or its thread stops running. An interrupted thread does not defer (its commit goes on; the
-     * flag stays set).
+     * Marks {@code c} as read or written by the privileged transaction whose ticket this is,
+     * before that transaction loads anything from it (step 1 of the argument above).
      */
-    static void awaitCommitTurn(Txn t) {
-        if (!mustDefer(t)) {
-            return;
+    static void mark(Cell c, long ticket) {
+        if (c.mark != ticket) {
+            c.mark = ticket;
         }
+    }
+
+    /**
+     * Step (b) of the argument above, for a commit by {@code t} that has locked {@code cells[0..n)}.
+     *
+     * @return the ticket of the tenure the commit must wait for before it publishes, or 0
+     */
+    static long mustDefer(Txn t, Cell[] cells, int n) {
+        Tenure g = gate;
+        if (g == null || g.txn == t) {
+            return 0L;
+        }
+        long ticket = g.ticket;
+        for (int i = 0; i < n; i++) {
+            if (cells[i].mark == ticket) {
+                return defers(g) ? ticket : 0L;
+            }
+        }
+        return 0L;
+    }
+
+    private static boolean defers(Tenure g) {
+        return g.leaseRuns() && g.txn.thread != Thread.currentThread() && !Thread.currentThread().isInterrupted();
+    }
+
+    /**
+     * Waits, holding no lock, until the tenure {@code ticket} ends or its lease runs out (or this
+     * thread is interrupted: its commit then goes on and the flag stays set).
+     */
+    static void awaitTenureEnd(long ticket) {
         DEFERRED.increment();
         int steps = 0;
-        do {
-            steps = Backoff.await(steps);
-        } while (mustDefer(t));
-    }
-
-    private static boolean mustDefer(Txn t) {
-        Txn g = gate;
-        return g != null && g != t && System.nanoTime() - leaseEnd < 0 && runsElsewhere(g.thread)
-                && !Thread.currentThread().isInterrupted();
-    }
-
-    /**
-     * @return whether {@code holder} is another thread that can make progress (not blocked, waiting,
-     *     parked or ended). A hook of the privileged transaction that commits on its own thread
-     *     must not wait for it.
-     */
-    private static boolean runsElsewhere(Thread holder) {
-        return holder != Thread.currentThread() && holder.getState() == Thread.State.RUNNABLE;
+        while (true) {
+            Tenure g = gate;
+            if (g == null || g.ticket != ticket || !defers(g)) {
+                return;
+            }
+            steps = Backoff.awaitLong(steps);
+        }
     }
 
     /** @return the transaction holding the priority gate, or null (for audits) */
     static Txn holder() {
-        return gate;
+        Tenure g = gate;
+        return g == null ? null : g.txn;
     }
 
     /** @return how many commits have waited for a privileged transaction since the JVM started */

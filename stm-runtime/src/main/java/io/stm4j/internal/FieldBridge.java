@@ -31,7 +31,7 @@ public final class FieldBridge {
         if (t.depth > 0) {
             return t.readPrim(c);
         }
-        return Txn.latest(c, -1).prim;
+        return NonTxn.latest(c, -1).prim;
     }
 
     private static void writeBits(Cell c, long bits) {
@@ -39,7 +39,7 @@ public final class FieldBridge {
         if (t.depth > 0) {
             t.writePrim(c, bits);
         } else {
-            t.writeAlone(c, null, bits);
+            NonTxn.write(t, c, null, bits);
         }
     }
 
@@ -50,7 +50,7 @@ public final class FieldBridge {
         if (t.depth > 0) {
             return t.readRef(cell);
         }
-        return Txn.latest(cell, -1).ref;
+        return NonTxn.latest(cell, -1).ref;
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
@@ -60,7 +60,7 @@ public final class FieldBridge {
         if (t.depth > 0) {
             t.writeRef(cell, v);
         } else {
-            t.writeAlone(cell, v, 0L);
+            NonTxn.write(t, cell, v, 0L);
         }
     }
 
@@ -177,7 +177,7 @@ public final class FieldBridge {
     static Object readBoxed(Cell c, Class<?> type) {
         Txn t = Txn.current();
         if (!type.isPrimitive()) {
-            return t.depth > 0 ? t.readRef(c) : Txn.latest(c, -1).ref;
+            return t.depth > 0 ? t.readRef(c) : NonTxn.latest(c, -1).ref;
         }
         return unbits(readBits(c), type);
     }

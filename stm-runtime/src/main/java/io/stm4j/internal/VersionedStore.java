@@ -41,7 +41,7 @@ final class VersionedStore implements Store {
         this.recorder = StatsRecorder.forStore(label);
     }
 
-    private Cell cell(String key) {
+    Cell cell(String key) {
         Cell c = cells.get(key);
         return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, null, null, 0L, recorder));
     }
@@ -63,7 +63,7 @@ final class VersionedStore implements Store {
             Object v = t.readRef(c);
             return new StoreValue<>(this, c, t.viewSeq(c), (T) v);
         }
-        Version v = Txn.latest(c, BUSY_SPINS);
+        Version v = NonTxn.latest(c, BUSY_SPINS);
         if (v == null) {
             throw busy(c);
         }
@@ -127,7 +127,7 @@ final class VersionedStore implements Store {
             missing = null;
             for (int i = 0; i < ks.length && missing == null; i++) {
                 Cell c = cells.get(ks[i]);
-                vs[i] = c == null ? null : Txn.at(c, rv, BUSY_SPINS);
+                vs[i] = c == null ? null : NonTxn.at(c, rv, BUSY_SPINS);
                 if (c != null && vs[i] == null) {
                     missing = c;
                 }
@@ -169,11 +169,11 @@ final class VersionedStore implements Store {
             stage(t, sv);
             return sv;
         }
-        int r = t.commitAlone(new Cell[] {sv.cell}, new long[] {sv.version}, null, new Object[] {sv.value});
-        if (r == Txn.BUSY) {
+        int r = NonTxn.commit(t, new Cell[] {sv.cell}, new long[] {sv.version}, null, new Object[] {sv.value});
+        if (r == Commit.BUSY) {
             throw busy(sv.cell);
         }
-        if (r != Txn.COMMITTED) {
+        if (r != Commit.COMMITTED) {
             throw stale(sv);
         }
         sv.version++;
@@ -217,12 +217,12 @@ final class VersionedStore implements Store {
             write[i] = v.dirty;
             refs[i] = v.value;
         }
-        int r = t.commitAlone(cells, seqs, write, refs);
-        if (r == Txn.BUSY) {
+        int r = NonTxn.commit(t, cells, seqs, write, refs);
+        if (r == Commit.BUSY) {
             throw new BusyRetry("a concurrent commit holds one of " + cs.values.keySet() + "; try again");
         }
-        if (r != Txn.COMMITTED) {
-            throw stale(vs.get(r - 3));
+        if (r != Commit.COMMITTED) {
+            throw stale(vs.get(r - Commit.STALE));
         }
         for (StoreValue<Object> v : vs) {
             if (v.dirty) {

@@ -7,23 +7,24 @@ import io.stm4j.Store;
 import io.stm4j.Value;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The priority gate: commits wait for a privileged transaction only while its thread runs, only
- * until its lease ends (not once per commit), and never on the holder's own thread. The holders
- * here are transactions whose bodies never commit, so nothing else can end their lease. Leases are
- * a second long ({@link #LONG}) where a check must happen while one runs, so that a slow machine
- * cannot end them early.
+ * The priority gate and its marks: a commit waits for a privileged transaction only when it has
+ * locked a cell that transaction marked, whatever the holder's thread does meanwhile (runs or is
+ * parked), only until the lease ends (not once per commit), never on the holder's own thread and
+ * never for an old tenure's marks. The holders here never commit, so nothing but the lease ends
+ * their tenure. Leases are a second long ({@link #LONG}) where a check must happen while one
+ * runs, so that a slow machine cannot end them early.
  */
 class ContentionManagerTest {
     /** A longest attempt that gives a lease of 1 s. */
     private static final long LONG = TimeUnit.MILLISECONDS.toNanos(250);
 
-    private final Store store = Store.create();
-    private final SpinningHolder holder = new SpinningHolder();
+    private final VersionedStore store = (VersionedStore) Store.create();
+    private final Holder holder = new Holder(false);
 
     @AfterEach
     void stopTheHolder() throws InterruptedException {
@@ -31,69 +32,66 @@ class ContentionManagerTest {
     }
 
     @Test
-    void commitsWaitForARunningHolderThatNeverCommitsOnlyUntilItsLeaseEnds() throws Exception {
-        assertThat(holder.prioritize(LONG)).isTrue();
+    void commitsToAMarkedCellWaitForARunningHolderOnlyUntilItsLeaseEnds() throws Exception {
+        holder.prioritizeAndMark(LONG, store.cell("k"));
         long before = ContentionManager.deferredCommits();
         for (int i = 0; i < 200; i++) {
-            increment();
+            increment("k");
         }
         assertThat(ContentionManager.deferredCommits() - before)
                 .as("commits that waited for the stalled holder: the first, until the lease ended").isEqualTo(1L);
-        assertThat(ContentionManager.mayCommit(new Txn())).as("the gate is still held, only its lease is over").isFalse();
+        assertThat(ContentionManager.holder()).as("the gate is still held, only its lease is over").isSameAs(holder.txn);
         assertThat(store.<Integer>useVar("k").get()).isEqualTo(200);
 
-        // the holder's next attempt renews its lease: the next commit waits again
-        assertThat(holder.prioritize(LONG)).isTrue();
-        increment();
+        // the holder's next attempt renews its lease: the next commit to the cell waits again
+        holder.prioritizeAndMark(LONG);
+        increment("k");
         assertThat(ContentionManager.deferredCommits() - before).isEqualTo(2L);
     }
 
     @Test
-    void commitsDoNotWaitForAHolderWhoseThreadIsParked() throws Exception {
-        AtomicReference<Txn> parkedHolder = new AtomicReference<>();
-        CountDownLatch prioritized = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread parked = new Thread(() -> {
-            parkedHolder.set(new Txn()); // a transaction belongs to the thread that makes it
-            ContentionManager.tryPrioritize(parkedHolder.get(), LONG);
-            prioritized.countDown();
-            try {
-                done.await(); // a privileged body waiting for another thread
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "privileged-and-parked");
-        parked.setDaemon(true);
-        parked.start();
-        try {
-            assertThat(prioritized.await(60, TimeUnit.SECONDS)).isTrue();
-            while (parked.getState() != Thread.State.WAITING) {
-                assertThat(parked.isAlive()).isTrue();
-                Thread.yield();
-            }
-            long before = ContentionManager.deferredCommits();
-            for (int i = 0; i < 200; i++) {
-                increment();
-            }
-            assertThat(ContentionManager.deferredCommits() - before).as("commits that waited").isZero();
-            assertThat(ContentionManager.mayCommit(new Txn())).as("it still holds the gate").isFalse();
-        } finally {
-            done.countDown();
-            parked.join(60_000);
-            if (parkedHolder.get() != null) {
-                ContentionManager.release(parkedHolder.get());
-            }
+    void commitsToCellsTheHolderNeverMarkedDoNotWaitForIt() throws Exception {
+        holder.prioritizeAndMark(LONG, store.cell("read-by-the-holder"));
+        long before = ContentionManager.deferredCommits();
+        for (int i = 0; i < 200; i++) {
+            increment("k" + (i % 7));
         }
-        assertThat(parked.isAlive()).isFalse();
+        assertThat(ContentionManager.deferredCommits() - before).as("commits that waited").isZero();
+        assertThat(ContentionManager.holder()).isSameAs(holder.txn);
+    }
+
+    @Test
+    void commitsToAMarkedCellWaitForAHolderWhoseThreadIsParkedUntilItsLeaseEnds() throws Exception {
+        Holder parked = new Holder(true);
+        try {
+            parked.prioritizeAndMark(LONG, store.cell("k"));
+            parked.awaitParked();
+            long before = ContentionManager.deferredCommits();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                increment("k");
+                increment("other");
+            }
+            assertThat(ContentionManager.deferredCommits() - before)
+                    .as("commits that waited for the parked holder: the first to its cell, until the lease ended")
+                    .isEqualTo(1L);
+            assertThat(System.nanoTime() - t0).as("the wait lasted the lease")
+                    .isGreaterThanOrEqualTo(ContentionManager.lease(LONG) - TimeUnit.MILLISECONDS.toNanos(5));
+            assertThat(store.<Integer>useVar("k").get()).isEqualTo(50);
+        } finally {
+            parked.close();
+        }
     }
 
     @Test
     void aCommitOnTheHoldersOwnThreadDoesNotWaitForIt() {
         Txn own = new Txn();
-        assertThat(ContentionManager.tryPrioritize(own, LONG)).isTrue();
+        long ticket = ContentionManager.tryPrioritize(own, LONG);
+        assertThat(ticket).isNotZero();
         try {
+            ContentionManager.mark(store.cell("k"), ticket);
             long before = ContentionManager.deferredCommits();
-            increment(); // as a hook of the privileged transaction would, on the thread's spare transaction
+            increment("k"); // as a hook of the privileged transaction would, on the thread's spare transaction
             assertThat(ContentionManager.deferredCommits() - before).as("commits that waited").isZero();
         } finally {
             ContentionManager.release(own);
@@ -101,31 +99,34 @@ class ContentionManagerTest {
     }
 
     @Test
-    void aTransactionThatKeepsLosingTakesOverAGateWhoseLeaseHasEnded() throws Exception {
+    void aTransactionThatKeepsLosingTakesOverAGateWhoseLeaseHasEndedAndTheOldMarksStopCounting() throws Exception {
         Txn other = new Txn();
-        assertThat(holder.prioritize(LONG)).isTrue();
-        assertThat(ContentionManager.tryPrioritize(other, LONG)).as("taken while the lease runs").isFalse();
-        increment(); // returns once the lease has ended
-        assertThat(ContentionManager.tryPrioritize(other, LONG)).as("taken over after the lease").isTrue();
+        long old = holder.prioritizeAndMark(LONG, store.cell("k"));
+        assertThat(ContentionManager.tryPrioritize(other, LONG)).as("taken while the lease runs").isZero();
+        increment("k"); // returns once the lease has ended
+        long ticket = ContentionManager.tryPrioritize(other, LONG);
+        assertThat(ticket).as("taken over after the lease").isNotZero().isNotEqualTo(old);
         try {
-            assertThat(ContentionManager.mayCommit(other)).isTrue();
-            assertThat(ContentionManager.mayCommit(holder.txn)).isFalse();
-            assertThat(holder.prioritize(LONG)).as("the old holder does not get it back").isFalse();
+            assertThat(ContentionManager.holder()).isSameAs(other);
+            long before = ContentionManager.deferredCommits();
+            increment("k");
+            assertThat(ContentionManager.deferredCommits() - before).as("waits for the old tenure's mark").isZero();
+            assertThat(holder.prioritizeAndMark(LONG)).as("the old holder does not get it back").isZero();
             ContentionManager.release(holder.txn);
-            assertThat(ContentionManager.mayCommit(other)).as("the old holder's release leaves the new one's gate").isTrue();
-            assertThat(ContentionManager.mayCommit(holder.txn)).isFalse();
+            assertThat(ContentionManager.holder()).as("the old holder's release leaves the new one's gate").isSameAs(other);
         } finally {
             ContentionManager.release(other);
         }
+        assertThat(ContentionManager.holder()).isNull();
     }
 
     @Test
     void anInterruptedThreadDoesNotWaitAndKeepsItsFlag() throws Exception {
-        assertThat(holder.prioritize(LONG)).isTrue();
+        holder.prioritizeAndMark(LONG, store.cell("k"));
         Thread.currentThread().interrupt();
         try {
             long before = ContentionManager.deferredCommits();
-            increment();
+            increment("k");
             assertThat(ContentionManager.deferredCommits() - before).as("commits that waited").isZero();
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
@@ -140,9 +141,9 @@ class ContentionManagerTest {
         assertThat(ContentionManager.lease(TimeUnit.MINUTES.toNanos(1))).isEqualTo(ContentionManager.MAX_LEASE_NANOS);
     }
 
-    private void increment() {
+    private void increment(String key) {
         Stm.atomic(() -> {
-            Value<Integer> v = store.useVar("k");
+            Value<Integer> v = store.useVar(key);
             Integer old = v.get();
             v.set(old == null ? 1 : old + 1);
             v.commit();
@@ -150,48 +151,79 @@ class ContentionManagerTest {
     }
 
     /**
-     * A privileged transaction's thread that runs and never commits: it takes or renews the gate on
-     * request, and spins (RUNNABLE) in between, like a body that computes.
+     * A privileged transaction's thread that never commits: on request it takes or renews the gate
+     * and marks cells, as its reads would; in between it spins (RUNNABLE, a body that computes) or
+     * parks (WAITING, a body that blocks).
      */
-    private static final class SpinningHolder {
+    private static final class Holder {
         volatile Txn txn;
         private final Thread thread;
+        private final boolean parks;
         private volatile long requested;
         private volatile long served;
         private volatile long longest;
-        private volatile boolean taken;
+        private volatile Cell[] toMark = new Cell[0];
+        private final AtomicLong ticket = new AtomicLong();
         private volatile boolean stop;
+        private final CountDownLatch started = new CountDownLatch(1);
 
-        SpinningHolder() {
-            thread = new Thread(() -> {
-                txn = new Txn(); // a transaction belongs to the thread that makes it
-                while (!stop) {
-                    if (served != requested) {
-                        taken = ContentionManager.tryPrioritize(txn, longest);
-                        served = requested;
-                    }
-                    Thread.onSpinWait();
-                }
-            }, "privileged-and-running");
+        Holder(boolean parks) {
+            this.parks = parks;
+            thread = new Thread(this::run, parks ? "privileged-and-parked" : "privileged-and-running");
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** @return whether the holder's thread took or renewed the gate */
-        boolean prioritize(long longestAttemptNanos) throws InterruptedException {
+        private void run() {
+            txn = new Txn(); // a transaction belongs to the thread that makes it
+            started.countDown();
+            while (!stop) {
+                if (served != requested) {
+                    long t = ContentionManager.tryPrioritize(txn, longest);
+                    for (Cell c : toMark) {
+                        if (t != 0L) {
+                            ContentionManager.mark(c, t);
+                        }
+                    }
+                    ticket.set(t);
+                    served = requested;
+                }
+                if (parks) {
+                    java.util.concurrent.locks.LockSupport.park(this);
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        /** @return the ticket of the holder's tenure (0: it did not get the gate) */
+        long prioritizeAndMark(long longestAttemptNanos, Cell... cells) throws InterruptedException {
+            assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
             longest = longestAttemptNanos;
+            toMark = cells;
             long r = requested + 1;
             requested = r;
+            java.util.concurrent.locks.LockSupport.unpark(thread);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (served != r) {
                 assertThat(System.nanoTime() - deadline).as("holder thread answered").isNegative();
                 Thread.onSpinWait();
             }
-            return taken;
+            return ticket.get();
+        }
+
+        void awaitParked() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (thread.getState() != Thread.State.WAITING) {
+                assertThat(thread.isAlive()).isTrue();
+                assertThat(System.nanoTime() - deadline).as("holder thread parked").isNegative();
+                Thread.yield();
+            }
         }
 
         void close() throws InterruptedException {
             stop = true;
+            java.util.concurrent.locks.LockSupport.unpark(thread);
             thread.join(60_000);
             assertThat(thread.isAlive()).isFalse();
             if (txn != null) {

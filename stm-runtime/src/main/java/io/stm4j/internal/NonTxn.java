@@ -1,0 +1,98 @@
+package io.stm4j.internal;
+
+import io.stm4j.StoreStats.Abort;
+
+/**
+ * Operations outside any transaction: reading the latest committed version (or the version at a
+ * snapshot), a seed-style commit of a few cells that fails instead of waiting, and a plain write
+ * that commits one cell. Each commit goes through {@link Commit} with the calling thread's
+ * transaction object as the committer's identity (it is not active).
+ */
+final class NonTxn {
+    private NonTxn() {
+    }
+
+    /**
+     * The latest committed version of {@code c}, read outside any transaction.
+     *
+     * @param spinBudget how long to wait for a committer publishing this cell; -1 for as long as
+     *     it takes (it never holds the lock for long)
+     * @return the version, or null if the budget ran out (never with an unlimited budget)
+     */
+    static Version latest(Cell c, int spinBudget) {
+        while (true) {
+            if (c.owner == null) {
+                return c.head;
+            }
+            Version v = at(c, GlobalClock.now(), spinBudget);
+            if (v != null || spinBudget >= 0) {
+                return v;
+            }
+            // Newer commits trimmed the history past the clock value read: read again.
+        }
+    }
+
+    /**
+     * The latest version of {@code c} at snapshot {@code rv}, outside any transaction.
+     *
+     * @return the version, or null if the budget ran out or the history no longer reaches back
+     *     to {@code rv}
+     */
+    static Version at(Cell c, long rv, int spinBudget) {
+        int spins = 0;
+        while (true) {
+            Txn o = c.owner;
+            if (o != null) {
+                long w = o.wv;
+                if (w == 0L || w <= rv) {
+                    if (spinBudget >= 0 && spins >= spinBudget) {
+                        return null;
+                    }
+                    spins = Backoff.await(spins);
+                    continue;
+                }
+            }
+            for (Version v = c.head; v != null; v = v.prev) {
+                if (v.stamp <= rv) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Commits {@code cells} as a transaction of their own, without waiting for locks: checks that
+     * each still has the version {@code expectedSeq} says and publishes the ones {@code write}
+     * marks (all of them when it is null).
+     *
+     * @return {@link Commit#COMMITTED}, {@link Commit#BUSY} (nothing written), or
+     *     {@link Commit#STALE} + the index of the first stale cell
+     */
+    static int commit(Txn t, Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs) {
+        int r = Commit.run(t, cells, cells.length, refs, null, expectedSeq, write, false);
+        if (r == Commit.COMMITTED) {
+            t.log.countCommit(cells[0].stats);
+        } else {
+            t.log.countConflict(r == Commit.BUSY ? Abort.BUSY : Abort.CONFLICT, t.conflictCell);
+        }
+        return r;
+    }
+
+    /** A plain write outside any transaction: a one-cell transaction that waits its turn. */
+    static void write(Txn t, Cell c, Object ref, long prim) {
+        Cell[] one = t.oneCell;
+        one[0] = c;
+        t.oneRef[0] = ref;
+        t.onePrim[0] = prim;
+        try {
+            for (int failures = 0; Commit.run(t, one, 1, t.oneRef, t.onePrim, null, null, false) != Commit.COMMITTED; ) {
+                Backoff.pause(Math.min(++failures, 6));
+            }
+        } finally {
+            one[0] = null;
+            t.oneRef[0] = null;
+        }
+        t.log.countCommit(c.stats);
+    }
+}

@@ -1,0 +1,106 @@
+package io.stm4j.internal;
+
+import java.util.Arrays;
+
+/**
+ * A transaction's first layer: its snapshot and the cells it has read (ScalaSTM's
+ * {@code AccessHistory} is the model of this chain: {@code ReadSet} → {@link WriteSet} →
+ * {@link Scopes} → {@link Txn}, one object per thread, so no layer costs a dereference).
+ *
+ * <p>Read-write attempts record every cell they read, so that the commit (and an extension of
+ * the snapshot) can check that none has changed since; read-only attempts record nothing.
+ */
+abstract class ReadSet extends TxnState {
+    /** A read set grown beyond this is dropped at the end of its transaction, not kept for the next. */
+    static final int MAX_RETAINED_READS = 4096;
+
+    /** The snapshot: reads see the versions committed at or before this clock value. */
+    long rv;
+    /** Whether reads are recorded: read-write attempts, and a read-only one that will block. */
+    boolean recordReads;
+    Cell[] reads = new Cell[32];
+    int nReads;
+    /**
+     * The ticket of the priority tenure this transaction holds ({@link ContentionManager}), 0 if it
+     * holds none. While it is not 0 every cell is marked before it is read or written.
+     */
+    long ticket;
+    /** The cell of the last conflict, and whether that was a lock held too long (busy). */
+    Cell conflictCell;
+    boolean conflictWasBusy;
+
+    ReadSet() {
+    }
+
+    final void record(Cell c) {
+        if (recordReads && (nReads == 0 || reads[nReads - 1] != c)) {
+            if (nReads == reads.length) {
+                reads = Arrays.copyOf(reads, nReads * 2);
+            }
+            reads[nReads++] = c;
+        }
+    }
+
+    /**
+     * Whether every cell read still has its version within the snapshot. A cell locked by
+     * another commit fails the check, since that commit may publish a newer version — except
+     * for a privileged transaction, which waits for that commit to end and looks again: no commit
+     * publishes a cell it has marked, so the lock is most likely one that will be released
+     * unpublished (see {@link ContentionManager}); a committer never waits while it holds locks,
+     * so this wait is short even when the caller holds locks of its own.
+     */
+    final boolean readsValid() {
+        Cell[] r = reads;
+        for (int i = 0, n = nReads; i < n; i++) {
+            Cell c = r[i];
+            Txn o = c.owner;
+            if (o != null && o != this) {
+                if (ticket == 0L) {
+                    return invalid(c);
+                }
+                for (int spins = 0; (o = c.owner) != null && o != this; ) {
+                    spins = Backoff.await(spins);
+                }
+            }
+            if (c.head.stamp > rv) {
+                return invalid(c);
+            }
+        }
+        return true;
+    }
+
+    private boolean invalid(Cell c) {
+        conflictCell = c;
+        conflictWasBusy = false;
+        return false;
+    }
+
+    /**
+     * For {@link Blocking}: whether anything read has a newer version than the snapshot, or is
+     * locked by a commit that may be about to publish one (see {@link Blocking#hasWaiters()}).
+     */
+    final boolean readSetChanged() {
+        for (int i = 0; i < nReads; i++) {
+            Cell c = reads[i];
+            if (c.owner != null || c.head.stamp > rv) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Forgets the reads; a huge read set is not kept alive on the thread. */
+    final void clearReads() {
+        if (reads.length > MAX_RETAINED_READS) {
+            reads = new Cell[32];
+        } else if (nReads > 0) {
+            Arrays.fill(reads, 0, nReads, null);
+        }
+        nReads = 0;
+    }
+
+    /** @return the first cell read in this attempt, or null */
+    final Cell firstRead() {
+        return nReads > 0 ? reads[0] : null;
+    }
+}
