@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stm4j.Stm;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.Stress;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * conflicted attempt ran; the failing hook's own transaction left no trace.
  */
 class AfterCommitHookTest {
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {

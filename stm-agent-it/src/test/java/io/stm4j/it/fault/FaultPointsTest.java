@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.Stress;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,7 +69,7 @@ class FaultPointsTest {
         }
     }
 
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Stm;
 import io.stm4j.StmException;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -177,7 +177,7 @@ class FaultsUnderLoadTest {
         model.audit(bank, "faults under load");
         assertThat(injected.get()).as("throwables injected").isPositive();
         assertThat(interruptsSent.get()).as("interrupts sent").isPositive();
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("fault", "under-load", flavor, threads + 2, (long) threads * each + audits.get(),
                 injected.get() + interruptsSent.get(), ms,
                 "injected=" + injected.get() + " interruptsSent=" + interruptsSent.get() + " interruptedCalls="

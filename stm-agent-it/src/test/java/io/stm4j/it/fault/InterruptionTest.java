@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.StmException;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.OnThread;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class InterruptionTest {
     private static final int ACCOUNTS = 4;
     private static final long INITIAL = 100;
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {
@@ -45,7 +45,7 @@ class InterruptionTest {
         FaultBank bank = FaultBank.create(api, ACCOUNTS, INITIAL);
         Model model = new Model(ACCOUNTS, INITIAL);
         long t0 = System.nanoTime();
-        OnThread.run("backing-off-" + api, () -> {
+        OtherThread.runFresh("backing-off-" + api, () -> {
             Thread self = Thread.currentThread();
             Script s = Script.clean().on(Point.AFTER_READS, attempt -> {
                 if (attempt == 3) {
@@ -77,7 +77,7 @@ class InterruptionTest {
     void anInterruptEndsATransactionThatHasTakenPriority(Api api) throws Throwable {
         FaultBank bank = FaultBank.create(api, ACCOUNTS, INITIAL);
         Model model = new Model(ACCOUNTS, INITIAL);
-        OnThread.run("privileged-" + api, () -> {
+        OtherThread.runFresh("privileged-" + api, () -> {
             Thread self = Thread.currentThread();
             Script s = Script.clean().on(Point.AFTER_READS, attempt -> {
                 if (attempt == 20) {
@@ -119,7 +119,7 @@ class InterruptionTest {
             }, "interrupter");
             interrupter.setDaemon(true);
             interrupter.start();
-            OnThread.run("blocked-in-retry-" + api, () -> {
+            OtherThread.runFresh("blocked-in-retry-" + api, () -> {
                 victim.set(Thread.currentThread());
                 Script s = Script.clean().on(where, attempt -> {
                     retrying.countDown();
@@ -138,7 +138,7 @@ class InterruptionTest {
     }
 
     /** The call must end with StmException caused by InterruptedException, and the flag must be set. */
-    private static StmException expectInterrupted(OnThread.Body call) {
+    private static StmException expectInterrupted(OtherThread.Body call) {
         Throwable thrown = null;
         try {
             call.run();

@@ -2,11 +2,11 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +96,7 @@ class BlockingPropertyTest {
         assertThat(outOfOrder).as("items a consumer took before an earlier item of the same producer").isZero();
         assertThat(buffer.size()).isZero();
         assertThat(buffer.assertNoCellLocked()).isPositive();
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "blocking-buffer", flavor, Stress.THREADS, 2L * total, 0, ms,
                 "items=" + total + " capacity=" + CAPACITY);
     }
@@ -139,7 +139,7 @@ class BlockingPropertyTest {
         assertThat(failure.get()).isNull();
         assertThat(attempts.get()).as("attempts: the blocked one and the one the write woke").isEqualTo(2);
         assertThat(signal.assertNoCellLocked()).isEqualTo(1);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "blocking-wakeup", flavor, 2, 2, 0, 0, "transactionalWrite=" + transactional);
     }
 
@@ -183,7 +183,7 @@ class BlockingPropertyTest {
         assertThat(token.get()).as("hand-offs").isEqualTo(handoffs);
         assertThat(attempts.get()).isGreaterThanOrEqualTo(handoffs);
         assertThat(token.assertNoCellLocked()).isEqualTo(1);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "blocking-ring", flavor, threads, handoffs + handoffs / 2, 0, ms,
                 "handoffs=" + handoffs + " attempts=" + attempts.get());
     }

@@ -2,12 +2,12 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -140,7 +140,7 @@ class ComposabilityPropertyTest {
             }
             banks[b].assertNoCellLocked();
         }
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "composability", flavor, Stress.THREADS, (long) movers * opsEach + audits.get(), 0, ms,
                 "committed=" + committed.get() + " fallbacks=" + fallbacks.get() + " failed=" + failedMoves.get()
                         + " audits=" + audits.get());

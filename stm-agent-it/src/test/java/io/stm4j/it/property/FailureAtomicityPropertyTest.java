@@ -2,11 +2,11 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -111,7 +111,7 @@ class FailureAtomicityPropertyTest {
             assertThat(outcomes.get(k)).as("transactions ending with outcome %d (the test must exercise each)", k).isPositive();
         }
         bank.assertNoCellLocked();
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         long injected = outcomes.get(RUNTIME) + outcomes.get(CHECKED) + outcomes.get(ERROR);
         Stress.report("property", "failure-atomicity", flavor, threads, (long) threads * opsEach, injected, ms,
                 "committed=" + outcomes.get(OK) + " overdrawn=" + outcomes.get(OVERDRAWN) + " runtime=" + outcomes.get(RUNTIME)

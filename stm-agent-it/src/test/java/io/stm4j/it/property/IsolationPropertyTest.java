@@ -2,11 +2,11 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,7 +109,7 @@ class IsolationPropertyTest {
             assertThat(bank.stripe(s)).as("transfers counted by writer %d", s).isEqualTo(succeeded[s]);
         }
         assertThat(bank.assertNoCellLocked()).isGreaterThanOrEqualTo(ACCOUNTS + writers);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         long txns = (long) writers * transfersEach + audits.get();
         Stress.report("property", "isolation", flavor, Stress.THREADS, txns, 0, ms,
                 "refused=" + refused.get() + " audits=" + audits.get() + " auditAttempts=" + auditAttempts.get());

@@ -2,11 +2,11 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -75,7 +75,7 @@ class LivenessPropertyTest {
         assertThat(grid.total()).as("the last committed total is the sum that transaction read").isEqualTo(lastTotal[0]);
         assertThat(grid.sum()).as("every short increment counted once").isEqualTo(hammered.get());
         assertThat(grid.assertNoCellLocked()).isEqualTo(cells + 1);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "liveness-long", flavor, Stress.THREADS, hammered.get() + rounds, 0, ms,
                 "longRounds=" + rounds + " longAttempts=" + longAttempts.get());
     }
@@ -108,7 +108,7 @@ class LivenessPropertyTest {
         long txns = (long) threads * each;
         assertThat(grid.sum()).as("two increments per transaction").isEqualTo(2 * txns);
         assertThat(grid.assertNoCellLocked()).isGreaterThanOrEqualTo(cells);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "liveness-livelock", flavor, threads, txns, 0, ms, "attempts=" + attempts.get());
     }
 }

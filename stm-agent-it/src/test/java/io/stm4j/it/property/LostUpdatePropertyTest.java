@@ -2,11 +2,11 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.BitSet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,7 +62,7 @@ class LostUpdatePropertyTest {
         assertThat(seen.cardinality()).isEqualTo(expected);
         assertThat(seen.nextClearBit(0)).isEqualTo(expected);
         assertThat(counter.assertNoCellLocked()).isEqualTo(1);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         String extra = counter instanceof StoreCounter ? "seedRetries=" + ((StoreCounter) counter).seedRetries.get() : "";
         Stress.report("property", "lost-updates", flavor, threads, expected, 0, ms, extra);
     }

@@ -2,11 +2,11 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,7 +68,7 @@ class WriteSkewPropertyTest {
         for (Roster r : rosters) {
             r.assertNoCellLocked();
         }
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         Stress.report("property", "write-skew", flavor, doctors, (long) rounds * doctors, 0, ms, "rounds=" + rounds);
     }
 }
