@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.StmException;
 import io.stm4j.it.support.Api;
+import io.stm4j.testkit.EngineQuiescence;
 import io.stm4j.testkit.OtherThread;
 import io.stm4j.testkit.Stress;
 import io.stm4j.testkit.ThreadKind;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,6 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * locked, no engine lock held, the thread in no transaction); and once the flag is cleared the same
  * thread commits a transfer.
  */
+@ExtendWith(EngineQuiescence.class)
 class InterruptionTest {
     private static final int ACCOUNTS = 4;
     private static final long INITIAL = 100;

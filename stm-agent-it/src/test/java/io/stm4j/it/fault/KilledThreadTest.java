@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Api;
 import io.stm4j.it.support.Flavor;
+import io.stm4j.testkit.EngineQuiescence;
 import io.stm4j.testkit.OtherThread;
 import io.stm4j.testkit.Stress;
 import io.stm4j.testkit.ThreadKind;
@@ -14,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The same with the parked transaction holding the engine's priority: the others still finish, and
  * only the commits that come before its lease ends wait for it (the summary line shows the cost).
  */
+@ExtendWith(EngineQuiescence.class)
 class KilledThreadTest {
     private static final int ACCOUNTS = 8;
     private static final long INITIAL = 1_000;

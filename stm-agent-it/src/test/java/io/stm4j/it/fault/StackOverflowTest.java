@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.stm4j.Stm;
 import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Api;
+import io.stm4j.testkit.EngineQuiescence;
 import io.stm4j.testkit.OtherThread;
 import io.stm4j.testkit.Stress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * thread stayed inside a transaction for good and its later commits were never published.) Each
  * test runs on a fresh thread, so that a failure cannot spill into other tests.
  */
+@ExtendWith(EngineQuiescence.class)
 class StackOverflowTest {
     private static final int TRIALS = 12 * Stress.SCALE;
 
