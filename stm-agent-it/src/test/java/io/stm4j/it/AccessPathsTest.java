@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stm4j.Stm;
 import io.stm4j.it.other.SavingsAccount;
+import io.stm4j.testkit.OtherThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * write that another thread cannot see before commit, and that a rollback undoes.
  */
 class AccessPathsTest {
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() throws InterruptedException {

@@ -7,6 +7,7 @@ import io.stm4j.ConcurrentUpdate;
 import io.stm4j.MaxRetriesExceeded;
 import io.stm4j.RetryTimeoutExceeded;
 import io.stm4j.Stm;
+import io.stm4j.testkit.OtherThread;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The contract's promises for @Atomic methods, on rewritten classes. */
 class AtomicMethodsTest {
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
     private final Ledger ledger = new Ledger();
 
     @AfterEach

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
+import io.stm4j.testkit.OtherThread;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Rule 6: a constructor initialises the new object's own @Shared fields directly. */
 class ConstructorTest {
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() throws InterruptedException {

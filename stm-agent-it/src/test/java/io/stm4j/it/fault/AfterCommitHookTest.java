@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stm4j.Stm;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.Stress;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,8 +25,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * still ran, exactly once, in registration order, outside any transaction; no hook of the
  * conflicted attempt ran; the failing hook's own transaction left no trace.
  */
+@ExtendWith(EngineQuiescence.class)
 class AfterCommitHookTest {
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {

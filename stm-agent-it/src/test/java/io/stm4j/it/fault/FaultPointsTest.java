@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.Stress;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,6 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       <td>unchanged</td><td>rollback-1, rollback-2 (and nested-rollback if the nested transaction had run)</td></tr>
  * </table>
  */
+@ExtendWith(EngineQuiescence.class)
 class FaultPointsTest {
     private static final int ACCOUNTS = 4;
     private static final long INITIAL = 100;
@@ -68,7 +72,7 @@ class FaultPointsTest {
         }
     }
 
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Stm;
 import io.stm4j.StmException;
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * set. Asserted: every audit saw the constant total; every balance and the journal equal the
  * model exactly; no cell locked and no engine lock held at the end.
  */
+@ExtendWith(EngineQuiescence.class)
 class FaultsUnderLoadTest {
     private static final int ACCOUNTS = 6;
     private static final long INITIAL = 100;
@@ -177,7 +179,6 @@ class FaultsUnderLoadTest {
         model.audit(bank, "faults under load");
         assertThat(injected.get()).as("throwables injected").isPositive();
         assertThat(interruptsSent.get()).as("interrupts sent").isPositive();
-        CellAudit.assertEngineQuiescent();
         Stress.report("fault", "under-load", flavor, threads + 2, (long) threads * each + audits.get(),
                 injected.get() + interruptsSent.get(), ms,
                 "injected=" + injected.get() + " interruptsSent=" + interruptsSent.get() + " interruptedCalls="

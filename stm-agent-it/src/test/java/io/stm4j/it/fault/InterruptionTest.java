@@ -4,14 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.StmException;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.OnThread;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,10 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * locked, no engine lock held, the thread in no transaction); and once the flag is cleared the same
  * thread commits a transfer.
  */
+@ExtendWith(EngineQuiescence.class)
 class InterruptionTest {
     private static final int ACCOUNTS = 4;
     private static final long INITIAL = 100;
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {
@@ -45,7 +48,7 @@ class InterruptionTest {
         FaultBank bank = FaultBank.create(api, ACCOUNTS, INITIAL);
         Model model = new Model(ACCOUNTS, INITIAL);
         long t0 = System.nanoTime();
-        OnThread.run("backing-off-" + api, () -> {
+        OtherThread.runFresh("backing-off-" + api, () -> {
             Thread self = Thread.currentThread();
             Script s = Script.clean().on(Point.AFTER_READS, attempt -> {
                 if (attempt == 3) {
@@ -77,7 +80,7 @@ class InterruptionTest {
     void anInterruptEndsATransactionThatHasTakenPriority(Api api) throws Throwable {
         FaultBank bank = FaultBank.create(api, ACCOUNTS, INITIAL);
         Model model = new Model(ACCOUNTS, INITIAL);
-        OnThread.run("privileged-" + api, () -> {
+        OtherThread.runFresh("privileged-" + api, () -> {
             Thread self = Thread.currentThread();
             Script s = Script.clean().on(Point.AFTER_READS, attempt -> {
                 if (attempt == 20) {
@@ -119,7 +122,7 @@ class InterruptionTest {
             }, "interrupter");
             interrupter.setDaemon(true);
             interrupter.start();
-            OnThread.run("blocked-in-retry-" + api, () -> {
+            OtherThread.runFresh("blocked-in-retry-" + api, () -> {
                 victim.set(Thread.currentThread());
                 Script s = Script.clean().on(where, attempt -> {
                     retrying.countDown();
@@ -138,7 +141,7 @@ class InterruptionTest {
     }
 
     /** The call must end with StmException caused by InterruptedException, and the flag must be set. */
-    private static StmException expectInterrupted(OnThread.Body call) {
+    private static StmException expectInterrupted(OtherThread.Body call) {
         Throwable thrown = null;
         try {
             call.run();

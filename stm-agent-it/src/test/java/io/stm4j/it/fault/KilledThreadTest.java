@@ -2,17 +2,20 @@ package io.stm4j.it.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,10 +32,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The same with the parked transaction holding the engine's priority: the others still finish, and
  * only the commits that come before its lease ends wait for it (the summary line shows the cost).
  */
+@ExtendWith(EngineQuiescence.class)
 class KilledThreadTest {
     private static final int ACCOUNTS = 8;
     private static final long INITIAL = 1_000;
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void close() {
@@ -97,11 +101,11 @@ class KilledThreadTest {
         long freeMs = (System.nanoTime() - t0) / 1_000_000;
         // lose 15 times in a row (another thread bumps a balance it read), then park: with priority
         Parked parked = park(ThreadKind.PLATFORM, bank, 16);
-        assertThat(CellAudit.priorityHeld()).as("the parked transaction holds the priority gate").isTrue();
+        assertThat(EngineAudit.priorityHeld()).as("the parked transaction holds the priority gate").isTrue();
         long t1 = System.nanoTime();
-        long deferredBefore = CellAudit.deferredCommits();
+        long deferredBefore = EngineAudit.deferredCommits();
         long transfers = othersTransfer(flavor, bank, model, parked, 5);
-        long deferred = CellAudit.deferredCommits() - deferredBefore;
+        long deferred = EngineAudit.deferredCommits() - deferredBefore;
         long blockedMs = (System.nanoTime() - t1) / 1_000_000;
         // Its lease ends once: after that no commit waits for it. Commits may still defer to
         // another transaction of the run that takes the gate, but that one commits; not all of them.

@@ -2,7 +2,7 @@ package io.stm4j.it.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import java.util.Arrays;
 
 /** The sequential model of a {@link FaultBank}: balances and journal, and the full audit against it. */
@@ -34,7 +34,7 @@ final class Model {
      */
     void audit(FaultBank bank, String after) {
         audit(bank, after, false);
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
     }
 
     /**
@@ -51,6 +51,6 @@ final class Model {
         }
         assertThat(bank.journal()).as("journal after %s", after).isEqualTo(journal);
         assertThat(bank.assertNoCellLocked()).as("cells audited after %s", after).isGreaterThanOrEqualTo(balances.length);
-        CellAudit.assertEngineLocksFree(priorityMayBeHeld);
+        EngineAudit.assertEngineLocksFree(priorityMayBeHeld);
     }
 }

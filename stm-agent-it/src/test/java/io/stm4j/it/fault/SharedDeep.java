@@ -2,7 +2,7 @@ package io.stm4j.it.fault;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Deep} with nested {@code @Atomic} methods. */
 final class SharedDeep implements Deep {
@@ -54,6 +54,6 @@ final class SharedDeep implements Deep {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(this);
+        return EngineAudit.assertUnlocked(this);
     }
 }

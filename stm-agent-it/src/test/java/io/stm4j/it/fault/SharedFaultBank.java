@@ -3,7 +3,7 @@ package io.stm4j.it.fault;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
 import io.stm4j.Stm;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link FaultBank} on annotated classes: {@code @Shared} balances and journal, {@code @Atomic} methods. */
 final class SharedFaultBank implements FaultBank {
@@ -107,6 +107,6 @@ final class SharedFaultBank implements FaultBank {
         Object[] all = new Object[accounts.length + 1];
         System.arraycopy(accounts, 0, all, 0, accounts.length);
         all[accounts.length] = this;
-        return CellAudit.assertUnlocked(all);
+        return EngineAudit.assertUnlocked(all);
     }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stm4j.Stm;
+import io.stm4j.internal.EngineAudit;
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.CellAudit;
-import io.stm4j.it.support.OnThread;
-import io.stm4j.it.support.Stress;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.Stress;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,6 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * thread stayed inside a transaction for good and its later commits were never published.) Each
  * test runs on a fresh thread, so that a failure cannot spill into other tests.
  */
+@ExtendWith(EngineQuiescence.class)
 class StackOverflowTest {
     private static final int TRIALS = 12 * Stress.SCALE;
 
@@ -33,7 +36,7 @@ class StackOverflowTest {
     @EnumSource(Api.class)
     void anEscapingOverflowLeavesNoTrace(Api api) throws Throwable {
         long t0 = System.nanoTime();
-        OnThread.run("overflow-" + api, () -> {
+        OtherThread.runFresh("overflow-" + api, () -> {
             Deep deep = Deep.create(api);
             for (int trial = 0; trial < TRIALS; trial++) {
                 int padding = trial * 7 % 97;
@@ -53,7 +56,7 @@ class StackOverflowTest {
     @EnumSource(Api.class)
     void aCaughtOverflowUndoesOnlyTheInnerScopes(Api api) throws Throwable {
         long t0 = System.nanoTime();
-        OnThread.run("overflow-caught-" + api, () -> {
+        OtherThread.runFresh("overflow-caught-" + api, () -> {
             Deep deep = Deep.create(api);
             for (int trial = 0; trial < TRIALS; trial++) {
                 int padding = trial * 7 % 97;
@@ -75,13 +78,13 @@ class StackOverflowTest {
     /** No cell locked, no engine lock; a 200-deep nest on this thread commits, visibly to another thread. */
     private static void assertThreadStillWorks(Deep deep, String after) {
         assertThat(deep.assertNoCellLocked()).isPositive();
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
         deep.nest(200);
         assertThat(CompletableFuture.supplyAsync(deep::values).join()[0])
                 .as("a nest committed after %s, seen by another thread", after).isEqualTo(200);
         deep.reset();
         assertThat(deep.assertNoCellLocked()).isPositive();
-        CellAudit.assertEngineQuiescent();
+        EngineAudit.assertEngineQuiescent();
     }
 
     /** Calls {@code body} from {@code frames} plain frames deeper, to move where the stack runs out. */

@@ -3,7 +3,7 @@ package io.stm4j.it.fault;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Deep} with nested {@code Stm.atomic} blocks around store keys. */
 final class StoreDeep implements Deep {
@@ -72,6 +72,6 @@ final class StoreDeep implements Deep {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(store);
+        return EngineAudit.assertUnlocked(store);
     }
 }

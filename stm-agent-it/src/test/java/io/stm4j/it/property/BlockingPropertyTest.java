@@ -2,17 +2,18 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * by commits and plain writes, makes every hand-off. A lost wake-up hangs a run, and the bounded
  * join fails it.
  */
+@ExtendWith(EngineQuiescence.class)
 class BlockingPropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = 4 * Flavor.all().size();
@@ -96,7 +98,6 @@ class BlockingPropertyTest {
         assertThat(outOfOrder).as("items a consumer took before an earlier item of the same producer").isZero();
         assertThat(buffer.size()).isZero();
         assertThat(buffer.assertNoCellLocked()).isPositive();
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "blocking-buffer", flavor, Stress.THREADS, 2L * total, 0, ms,
                 "items=" + total + " capacity=" + CAPACITY);
     }
@@ -139,7 +140,6 @@ class BlockingPropertyTest {
         assertThat(failure.get()).isNull();
         assertThat(attempts.get()).as("attempts: the blocked one and the one the write woke").isEqualTo(2);
         assertThat(signal.assertNoCellLocked()).isEqualTo(1);
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "blocking-wakeup", flavor, 2, 2, 0, 0, "transactionalWrite=" + transactional);
     }
 
@@ -183,7 +183,6 @@ class BlockingPropertyTest {
         assertThat(token.get()).as("hand-offs").isEqualTo(handoffs);
         assertThat(attempts.get()).isGreaterThanOrEqualTo(handoffs);
         assertThat(token.assertNoCellLocked()).isEqualTo(1);
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "blocking-ring", flavor, threads, handoffs + handoffs / 2, 0, ms,
                 "handoffs=" + handoffs + " attempts=" + attempts.get());
     }

@@ -3,14 +3,15 @@ package io.stm4j.it.property;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.it.support.Api;
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * banks, every caught inner failure was undone, and every balance and counter of both banks equals
  * the per-thread model of the moves that committed.
  */
+@ExtendWith(EngineQuiescence.class)
 class ComposabilityPropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = Flavor.all().size();
@@ -140,7 +142,6 @@ class ComposabilityPropertyTest {
             }
             banks[b].assertNoCellLocked();
         }
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "composability", flavor, Stress.THREADS, (long) movers * opsEach + audits.get(), 0, ms,
                 "committed=" + committed.get() + " fallbacks=" + fallbacks.get() + " failed=" + failedMoves.get()
                         + " audits=" + audits.get());

@@ -2,14 +2,15 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.io.IOException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * threads' committed transfers, exactly, and each stripe counter the number of transfers its
  * thread committed. Any leaked write of a failed transfer changes some balance or counter.
  */
+@ExtendWith(EngineQuiescence.class)
 class FailureAtomicityPropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = Flavor.all().size();
@@ -111,7 +113,6 @@ class FailureAtomicityPropertyTest {
             assertThat(outcomes.get(k)).as("transactions ending with outcome %d (the test must exercise each)", k).isPositive();
         }
         bank.assertNoCellLocked();
-        CellAudit.assertEngineQuiescent();
         long injected = outcomes.get(RUNTIME) + outcomes.get(CHECKED) + outcomes.get(ERROR);
         Stress.report("property", "failure-atomicity", flavor, threads, (long) threads * opsEach, injected, ms,
                 "committed=" + outcomes.get(OK) + " overdrawn=" + outcomes.get(OVERDRAWN) + " runtime=" + outcomes.get(RUNTIME)

@@ -2,14 +2,15 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * All three counts must be zero, the final total exact, and each stripe counter equal to the
  * transfers its writer saw succeed.
  */
+@ExtendWith(EngineQuiescence.class)
 class IsolationPropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = Flavor.all().size();
@@ -109,7 +111,6 @@ class IsolationPropertyTest {
             assertThat(bank.stripe(s)).as("transfers counted by writer %d", s).isEqualTo(succeeded[s]);
         }
         assertThat(bank.assertNoCellLocked()).isGreaterThanOrEqualTo(ACCOUNTS + writers);
-        CellAudit.assertEngineQuiescent();
         long txns = (long) writers * transfersEach + audits.get();
         Stress.report("property", "isolation", flavor, Stress.THREADS, txns, 0, ms,
                 "refused=" + refused.get() + " audits=" + audits.get() + " auditAttempts=" + auditAttempts.get());

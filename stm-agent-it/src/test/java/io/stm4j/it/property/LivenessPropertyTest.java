@@ -2,14 +2,15 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * thread, and the workers' loops park for a microsecond between transactions
  * ({@link ThreadKind#beFair()}), so a long transaction parked by its backoff gets its carrier back.
  */
+@ExtendWith(EngineQuiescence.class)
 class LivenessPropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = 2 * Flavor.all().size();
@@ -75,7 +77,6 @@ class LivenessPropertyTest {
         assertThat(grid.total()).as("the last committed total is the sum that transaction read").isEqualTo(lastTotal[0]);
         assertThat(grid.sum()).as("every short increment counted once").isEqualTo(hammered.get());
         assertThat(grid.assertNoCellLocked()).isEqualTo(cells + 1);
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "liveness-long", flavor, Stress.THREADS, hammered.get() + rounds, 0, ms,
                 "longRounds=" + rounds + " longAttempts=" + longAttempts.get());
     }
@@ -108,7 +109,6 @@ class LivenessPropertyTest {
         long txns = (long) threads * each;
         assertThat(grid.sum()).as("two increments per transaction").isEqualTo(2 * txns);
         assertThat(grid.assertNoCellLocked()).isGreaterThanOrEqualTo(cells);
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "liveness-livelock", flavor, threads, txns, 0, ms, "attempts=" + attempts.get());
     }
 }

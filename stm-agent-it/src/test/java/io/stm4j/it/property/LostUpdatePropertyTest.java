@@ -2,12 +2,13 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.BitSet;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * optimistic loop outside any transaction, racing the transactions on the same key; for annotated
  * code, a {@code Stm.atomic} lambda on the {@code @Shared} field beside the {@code @Atomic} method.
  */
+@ExtendWith(EngineQuiescence.class)
 class LostUpdatePropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = Flavor.all().size();
@@ -62,7 +64,6 @@ class LostUpdatePropertyTest {
         assertThat(seen.cardinality()).isEqualTo(expected);
         assertThat(seen.nextClearBit(0)).isEqualTo(expected);
         assertThat(counter.assertNoCellLocked()).isEqualTo(1);
-        CellAudit.assertEngineQuiescent();
         String extra = counter instanceof StoreCounter ? "seedRetries=" + ((StoreCounter) counter).seedRetries.get() : "";
         Stress.report("property", "lost-updates", flavor, threads, expected, 0, ms, extra);
     }

@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Bank} on annotated classes: {@code @Shared} fields, {@code @Atomic} methods, nested calls. */
 final class SharedBank implements Bank {
@@ -97,6 +97,6 @@ final class SharedBank implements Bank {
         System.arraycopy(accounts, 0, all, 0, accounts.length);
         System.arraycopy(stripes, 0, all, accounts.length, stripes.length);
         all[all.length - 1] = this;
-        return CellAudit.assertUnlocked(all);
+        return EngineAudit.assertUnlocked(all);
     }
 }

@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
 import io.stm4j.Stm;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Buffer} on annotated classes: a ring of objects with a {@code @Shared} item (array elements are not transactional). */
 final class SharedBuffer implements Buffer {
@@ -54,6 +54,6 @@ final class SharedBuffer implements Buffer {
         Object[] all = new Object[slots.length + 1];
         System.arraycopy(slots, 0, all, 0, slots.length);
         all[slots.length] = this;
-        return CellAudit.assertUnlocked(all);
+        return EngineAudit.assertUnlocked(all);
     }
 }

@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
 import io.stm4j.Stm;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /**
  * {@link Counter} on a {@code @Shared} field. Style 0: an {@code @Atomic} method. Style 1: a
@@ -37,6 +37,6 @@ final class SharedCounter implements Counter {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(this);
+        return EngineAudit.assertUnlocked(this);
     }
 }

@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link Grid} on annotated classes. */
@@ -78,6 +78,6 @@ final class SharedGrid implements Grid {
         Object[] all = new Object[cells.length + 1];
         System.arraycopy(cells, 0, all, 0, cells.length);
         all[cells.length] = this;
-        return CellAudit.assertUnlocked(all);
+        return EngineAudit.assertUnlocked(all);
     }
 }

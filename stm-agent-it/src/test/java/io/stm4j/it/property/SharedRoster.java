@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Roster} on annotated classes: a {@code @Shared} flag per doctor, an {@code @Atomic} method. */
 final class SharedRoster implements Roster {
@@ -49,6 +49,6 @@ final class SharedRoster implements Roster {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked((Object[]) doctors);
+        return EngineAudit.assertUnlocked((Object[]) doctors);
     }
 }

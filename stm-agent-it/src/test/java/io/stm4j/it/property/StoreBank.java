@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Bank} on the explicit store API: keys of a private store, {@code Stm.atomic} blocks that nest. */
 final class StoreBank implements Bank {
@@ -115,6 +115,6 @@ final class StoreBank implements Bank {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(store);
+        return EngineAudit.assertUnlocked(store);
     }
 }

@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 
 /** {@link Buffer} on store keys: a ring of slot keys, a head and a count. */
 final class StoreBuffer implements Buffer {
@@ -67,6 +67,6 @@ final class StoreBuffer implements Buffer {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(store);
+        return EngineAudit.assertUnlocked(store);
     }
 }

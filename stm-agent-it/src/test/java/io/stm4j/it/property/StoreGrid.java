@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.it.support.CellAudit;
+import io.stm4j.internal.EngineAudit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link Grid} on store keys. */
@@ -91,6 +91,6 @@ final class StoreGrid implements Grid {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(store);
+        return EngineAudit.assertUnlocked(store);
     }
 }

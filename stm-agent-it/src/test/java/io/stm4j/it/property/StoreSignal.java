@@ -5,8 +5,8 @@ import io.stm4j.ConcurrentUpdate;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.it.support.CellAudit;
-import io.stm4j.it.support.ThreadKind;
+import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.ThreadKind;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link Signal} on a store key; a plain write is {@code useVar}/{@code set}/{@code commit} outside a transaction. */
@@ -62,6 +62,6 @@ final class StoreSignal implements Signal {
 
     @Override
     public int assertNoCellLocked() {
-        return CellAudit.assertUnlocked(store);
+        return EngineAudit.assertUnlocked(store);
     }
 }

@@ -2,13 +2,14 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.it.support.CellAudit;
 import io.stm4j.it.support.Flavor;
-import io.stm4j.it.support.Stress;
-import io.stm4j.it.support.ThreadKind;
-import io.stm4j.it.support.Workers;
+import io.stm4j.testkit.EngineQuiescence;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * transactions committing on the same snapshot (write skew) would leave fewer than one; rounds
  * run unsynchronised, so threads meet in many rounds at different points.
  */
+@ExtendWith(EngineQuiescence.class)
 class WriteSkewPropertyTest {
     /** Test invocations that share this property's time under -Pstress: methods times flavors. */
     private static final int INVOCATIONS = Flavor.all().size();
@@ -68,7 +70,6 @@ class WriteSkewPropertyTest {
         for (Roster r : rosters) {
             r.assertNoCellLocked();
         }
-        CellAudit.assertEngineQuiescent();
         Stress.report("property", "write-skew", flavor, doctors, (long) rounds * doctors, 0, ms, "rounds=" + rounds);
     }
 }

@@ -1,5 +1,6 @@
 package io.stm4j.it.support;
 
+import io.stm4j.testkit.ThreadKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.stm4j.it.support;
+package io.stm4j.testkit;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -1,4 +1,4 @@
-package io.stm4j.it.support;
+package io.stm4j.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;

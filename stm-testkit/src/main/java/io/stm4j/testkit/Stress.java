@@ -1,4 +1,4 @@
-package io.stm4j.it.support;
+package io.stm4j.testkit;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The knobs of the property and fault suites, from system properties that the build passes to
- * failsafe: {@code stm4j.stress.scale} (1 by default, 20 under {@code -Pstress}) multiplies loop
+ * the test JVM (stm-agent-it's failsafe configuration): {@code stm4j.stress.scale} (1 by default, 20 under {@code -Pstress}) multiplies loop
  * counts, {@code stm4j.stress.threads} (4 by default, 64 under {@code -Pstress}) is the number of
  * worker threads, {@code stm4j.stress.propertySeconds} (0 by default, 120 under {@code -Pstress})
  * how long each property runs, in rounds. Also prints the one-line {@code [stress]} summaries that
@@ -38,7 +38,9 @@ public final class Stress {
      * {@link #PROPERTY_SECONDS} is not used up; a round that would likely end past the share (it
      * took longer than what is left) is not started. The rounds' {@link #report}s are summed into
      * one line per reported workload, its numbers summed (other values: the last one), and
-     * {@code repeats=N}.
+     * {@code repeats=N}. After each round the engine must be quiescent, as
+     * {@link EngineQuiescence} checks after each test ({@link EngineQuiescence#check}): a round
+     * that leaves a cell or an engine lock held fails there, not only at the end of the last round.
      *
      * @param invocations how many test invocations the property's time is shared among (its test
      *     methods times their parameters)
@@ -56,6 +58,7 @@ public final class Stress {
             while (true) {
                 long start = System.nanoTime();
                 round.run();
+                EngineQuiescence.check();
                 n++;
                 long end = System.nanoTime();
                 longest = Math.max(longest, end - start);
