@@ -30,7 +30,7 @@ class EngineQuiescenceAgentTest {
         when(context.getDisplayName()).thenReturn("sample()");
         when(context.getUniqueId()).thenReturn("[sample]");
 
-        Field holder = Stock.class.getDeclaredField(FieldBridge.CELL_PREFIX + "quantity");
+        Field holder = Stock.class.getDeclaredField(Names.CELL_PREFIX + "quantity");
         holder.setAccessible(true);
         Cell cell = (Cell) holder.get(s);
         assertThat(cell).as("the agent's cell of Stock.quantity").isNotNull();

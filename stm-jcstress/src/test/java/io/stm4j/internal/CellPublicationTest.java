@@ -14,7 +14,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * complete {@link Version}.
  *
  * <p>Memory-model claim: {@link Cell#head} is volatile and a {@code Version}'s value fields are
- * final, so a reader that sees the new head through {@link Txn#latest} also sees every field of
+ * final, so a reader that sees the new head through {@link NonTxn#latest} also sees every field of
  * that version (value, primitive bits, seq, stamp) and, by the volatile write/read
  * happens-before edge, the writer's plain writes to the value object made before the commit. A
  * reader therefore sees either the old version or the new one, complete: never a new seq with an

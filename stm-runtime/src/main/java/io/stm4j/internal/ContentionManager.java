@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Progress under unlimited retries: a transaction that has lost {@link #PRIORITY_AFTER} times in a
  * row takes the priority gate (one holder at a time) and, while it holds it, makes its reads and
  * writes <em>visible</em> (TinySTM's visible reads after a few aborts): before it reads or writes
- * a cell it marks the cell with its tenure's ticket. A commit that has locked a marked cell does
+ * a cell it marks the cell with the ticket of its attempt. A commit that has locked a marked cell does
  * not publish: it unlocks everything and waits, outside any lock, until the tenure ends or its
  * lease runs out, then starts its commit again. So nothing the privileged transaction has read
  * can change under it, whatever its body does between reads — compute, block, park or sleep —
@@ -47,10 +47,14 @@ final class ContentionManager {
     static final long MIN_LEASE_NANOS = 50_000_000L;
     static final long MAX_LEASE_NANOS = 1_000_000_000L;
 
-    /** One holder's time at the gate: its ticket marks the cells it reads and writes. */
+    /**
+     * One holder's time at the gate. Each of its attempts has a ticket of its own, which marks
+     * the cells that attempt reads and writes: a cell read only by an earlier attempt of the
+     * holder is not waited for.
+     */
     static final class Tenure {
         final Txn txn;
-        final long ticket;
+        volatile long ticket;
         /** When the lease ends, in {@link System#nanoTime()}; renewed by the holder's attempts. */
         volatile long leaseEnd;
 
@@ -87,14 +91,16 @@ final class ContentionManager {
      * whose lease has ended.
      *
      * @param longestAttemptNanos the longest privileged attempt of {@code t} so far, 0 if none
-     * @return the ticket of {@code t}'s tenure, or 0 if another transaction holds the gate
+     * @return the ticket of {@code t}'s next attempt, or 0 if another transaction holds the gate
      */
     static long tryPrioritize(Txn t, long longestAttemptNanos) {
         Tenure g = gate;
         long leaseEnd = System.nanoTime() + lease(longestAttemptNanos);
         if (g != null && g.txn == t) {
+            long ticket = TICKETS.incrementAndGet();
+            g.ticket = ticket; // before the lease: an earlier attempt's marks do not come back to life
             g.leaseEnd = leaseEnd;
-            return g.ticket;
+            return ticket;
         }
         if (g != null && g.leaseRuns()) {
             return 0L;
@@ -150,7 +156,7 @@ final class ContentionManager {
     }
 
     /**
-     * Waits, holding no lock, until the tenure {@code ticket} ends or its lease runs out (or this
+     * Waits, holding no lock, until the attempt {@code ticket} ends or its lease runs out (or this
      * thread is interrupted: its commit then goes on and the flag stays set).
      */
     static void awaitTenureEnd(long ticket) {
@@ -163,6 +169,11 @@ final class ContentionManager {
             }
             steps = Backoff.awaitLong(steps);
         }
+    }
+
+    /** @return the current tenure, or null (for tests) */
+    static Tenure tenure() {
+        return gate;
     }
 
     /** @return the transaction holding the priority gate, or null (for audits) */

@@ -12,9 +12,6 @@ package io.stm4j.internal;
  * <p>Not API: public for agent-generated code.
  */
 public final class FieldBridge {
-    /** Prefix of the synthetic field holding a {@code @Shared} field's cell. */
-    public static final String CELL_PREFIX = "stm$cell$";
-
     private FieldBridge() {
     }
 

@@ -109,7 +109,7 @@ public final class FieldMeta {
             if (!f.isAnnotationPresent(Shared.class)) {
                 throw new IllegalStateException(c.getName() + "." + name + " is not annotated @Shared");
             }
-            String cellName = FieldBridge.CELL_PREFIX + name;
+            String cellName = Names.CELL_PREFIX + name;
             boolean st = Modifier.isStatic(f.getModifiers());
             VarHandle value = st ? lookup.findStaticVarHandle(c, name, f.getType())
                     : lookup.findVarHandle(c, name, f.getType());

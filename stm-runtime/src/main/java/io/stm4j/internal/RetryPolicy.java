@@ -1,5 +1,7 @@
 package io.stm4j.internal;
 
+import io.stm4j.BusyRetry;
+import io.stm4j.ConcurrentUpdate;
 import io.stm4j.MaxRetriesExceeded;
 import io.stm4j.RetryTimeoutExceeded;
 import io.stm4j.StmException;
@@ -57,6 +59,14 @@ final class RetryPolicy {
         }
         return new RetryTimeoutExceeded("transaction still conflicted after " + (timeoutNanos / 1_000_000L)
                 + " ms and " + attempts + " attempts", attempts, cause);
+    }
+
+    /** @return the exception that says what made an attempt lose: {@code on} was busy, or changed */
+    static Throwable cause(Cell on, boolean busy) {
+        String name = String.valueOf(on);
+        return busy
+                ? new BusyRetry("'" + name + "' stayed locked by concurrent commits")
+                : new ConcurrentUpdate("'" + name + "' was changed by a concurrent commit");
     }
 
     /** @return the exception for a {@code Stm.retry()} that waited until the timeout */

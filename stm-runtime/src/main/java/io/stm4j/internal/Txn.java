@@ -1,7 +1,5 @@
 package io.stm4j.internal;
 
-import io.stm4j.BusyRetry;
-import io.stm4j.ConcurrentUpdate;
 import io.stm4j.StmException;
 import io.stm4j.StoreStats.Abort;
 
@@ -326,10 +324,7 @@ final class Txn extends Scopes {
     }
 
     private Throwable conflictCause() {
-        String name = String.valueOf(conflictCell);
-        return conflictWasBusy
-                ? new BusyRetry("'" + name + "' stayed locked by concurrent commits")
-                : new ConcurrentUpdate("'" + name + "' was changed by a concurrent commit");
+        return RetryPolicy.cause(conflictCell, conflictWasBusy);
     }
 
     // ------------------------------------------------------------------ reads

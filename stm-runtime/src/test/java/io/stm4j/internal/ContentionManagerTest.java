@@ -43,8 +43,12 @@ class ContentionManagerTest {
         assertThat(ContentionManager.holder()).as("the gate is still held, only its lease is over").isSameAs(holder.txn);
         assertThat(store.<Integer>useVar("k").get()).isEqualTo(200);
 
-        // the holder's next attempt renews its lease: the next commit to the cell waits again
+        // the holder's next attempt renews its lease, with a ticket of its own: the cell counts
+        // again only once that attempt has read it
         holder.prioritizeAndMark(LONG);
+        increment("k");
+        assertThat(ContentionManager.deferredCommits() - before).as("read by an earlier attempt only").isEqualTo(1L);
+        holder.prioritizeAndMark(LONG, store.cell("k"));
         increment("k");
         assertThat(ContentionManager.deferredCommits() - before).isEqualTo(2L);
     }

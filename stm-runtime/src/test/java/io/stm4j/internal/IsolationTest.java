@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,12 +24,12 @@ class IsolationTest {
     void bankTotalIsConservedAndAuditsNeverSeeAWrongTotal() throws Exception {
         Store s = Store.create();
         String[] keys = accounts(s, "acct-", ACCOUNTS);
-        int transfers = 100_000 * Concurrently.SCALE;
+        int transfers = 100_000 * Stress.SCALE;
         AtomicBoolean writersDone = new AtomicBoolean();
         AtomicLong audits = new AtomicLong();
         AtomicLong violations = new AtomicLong();
         AtomicLong writersLeft = new AtomicLong(4);
-        Concurrently.Worker writer = i -> {
+        Workers.Body writer = i -> {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             for (int n = 0; n < transfers; n++) {
                 int from = rnd.nextInt(ACCOUNTS);
@@ -36,7 +40,7 @@ class IsolationTest {
                 writersDone.set(true);
             }
         };
-        Concurrently.Worker auditor = i -> {
+        Workers.Body auditor = i -> {
             do {
                 // alternate read-only (multi-version) and read-write (validated) audits
                 boolean readOnly = (audits.get() & 1) == 0;
@@ -58,7 +62,7 @@ class IsolationTest {
                 audits.incrementAndGet();
             } while (!writersDone.get());
         };
-        Concurrently.run(300, writer, writer, writer, writer, auditor);
+        Workers.of(ThreadKind.PLATFORM, "isolation").timeout(Duration.ofSeconds(300)).add(4, writer).add(1, auditor).run();
         long total = s.export(keys).values().stream().mapToLong(o -> (Long) o).sum();
         assertThat(total).isEqualTo(ACCOUNTS * INITIAL);
         assertThat(violations.get()).as("audits that saw a wrong total, of %d", audits.get()).isZero();
@@ -78,7 +82,7 @@ class IsolationTest {
         String[] names = accounts(s, "k", keys);
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong wrong = new AtomicLong();
-        Concurrently.Worker writer = i -> {
+        Workers.Body writer = i -> {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             while (!done.get()) {
                 int from = rnd.nextInt(keys);
@@ -86,9 +90,9 @@ class IsolationTest {
                 transfer(s, names[from], names[to], 1);
             }
         };
-        Concurrently.Worker reader = i -> {
+        Workers.Body reader = i -> {
             try {
-                for (int n = 0; n < 200 * Concurrently.SCALE; n++) {
+                for (int n = 0; n < 200 * Stress.SCALE; n++) {
                     long exported = s.export().values().stream().mapToLong(o -> (Long) o).sum();
                     long dumped = s.dump().lines().mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
                     if (exported != keys * INITIAL || dumped != keys * INITIAL) {
@@ -99,7 +103,7 @@ class IsolationTest {
                 done.set(true);
             }
         };
-        Concurrently.run(300, writer, writer, writer, reader);
+        Workers.of(ThreadKind.PLATFORM, "isolation").timeout(Duration.ofSeconds(300)).add(3, writer).add(1, reader).run();
         assertThat(wrong.get()).as("exports or dumps that saw a wrong total").isZero();
     }
 
@@ -112,12 +116,12 @@ class IsolationTest {
         Value<Long> y0 = s.useVar("y");
         y0.set(0L);
         y0.commit();
-        int writes = 50_000 * Concurrently.SCALE;
+        int writes = 50_000 * Stress.SCALE;
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong attempts = new AtomicLong();
         AtomicLong inconsistent = new AtomicLong();
         AtomicLong writersLeft = new AtomicLong(2);
-        Concurrently.Worker writer = i -> {
+        Workers.Body writer = i -> {
             for (int n = 0; n < writes; n++) {
                 Stm.atomic(() -> {
                     Value<Long> x = s.useVar("x");
@@ -132,7 +136,7 @@ class IsolationTest {
                 done.set(true);
             }
         };
-        Concurrently.Worker reader = i -> {
+        Workers.Body reader = i -> {
             boolean readOnly = i % 2 == 0;
             do {
                 Transactions.atomic(() -> {
@@ -155,7 +159,7 @@ class IsolationTest {
                 }, -1, -1L, readOnly);
             } while (!done.get());
         };
-        Concurrently.run(300, writer, writer, reader, reader);
+        Workers.of(ThreadKind.PLATFORM, "isolation").timeout(Duration.ofSeconds(300)).add(2, writer).add(2, reader).run();
         assertThat(inconsistent.get()).as("attempts that saw x != y, of %d", attempts.get()).isZero();
         assertThat(s.<Long>useVar("x").get()).isEqualTo(2L * writes);
         assertThat(s.<Long>useVar("y").get()).isEqualTo(2L * writes);
@@ -163,12 +167,12 @@ class IsolationTest {
 
     @Test
     void writeSkewIsImpossible() throws Exception {
-        int rounds = 2_000 * Concurrently.SCALE;
+        int rounds = 2_000 * Stress.SCALE;
         int both = 0;
         for (int r = 0; r < rounds; r++) {
             Store s = Store.create();
             // each transaction: if x + y == 0 (both "on call"), take itself off call
-            Concurrently.Worker w = i -> Stm.atomic(() -> {
+            Workers.Body w = i -> Stm.atomic(() -> {
                 Value<Integer> x = s.useVar("x");
                 Value<Integer> y = s.useVar("y");
                 int sum = (x.get() == null ? 0 : x.get()) + (y.get() == null ? 0 : y.get());
@@ -178,7 +182,7 @@ class IsolationTest {
                     mine.commit();
                 }
             });
-            Concurrently.run(30, w, w);
+            Workers.of(ThreadKind.PLATFORM, "isolation").timeout(Duration.ofSeconds(30)).add(2, w).run();
             Map<String, Object> e = s.export("x", "y");
             if (Integer.valueOf(1).equals(e.get("x")) && Integer.valueOf(1).equals(e.get("y"))) {
                 both++;

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
+import io.stm4j.testkit.Stress;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +32,7 @@ class LivenessTest {
         AtomicInteger hammered = new AtomicInteger();
         AtomicInteger longAttempts = new AtomicInteger();
         long[] seenSum = new long[1];
-        Concurrently.Worker hammer = i -> {
+        Workers.Body hammer = i -> {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             while (!stop.get()) {
                 String k = keys[rnd.nextInt(CELLS)];
@@ -40,13 +44,13 @@ class LivenessTest {
                 hammered.incrementAndGet();
             }
         };
-        Concurrently.Worker longTxn = i -> {
+        Workers.Body longTxn = i -> {
             try {
                 // wait until the hammers are really running, without sleeping
                 while (hammered.get() < 1_000) {
                     Thread.onSpinWait();
                 }
-                for (int round = 0; round < 5 * Concurrently.SCALE; round++) {
+                for (int round = 0; round < 5 * Stress.SCALE; round++) {
                     seenSum[0] = Stm.atomic(() -> {
                         longAttempts.incrementAndGet();
                         long sum = 0;
@@ -66,7 +70,7 @@ class LivenessTest {
                 stop.set(true);
             }
         };
-        Concurrently.run(120, hammer, hammer, longTxn);
+        Workers.of(ThreadKind.PLATFORM, "liveness").timeout(Duration.ofSeconds(120)).add(2, hammer).add(1, longTxn).run();
         assertThat(s.<Long>useVar("total").get()).isEqualTo(seenSum[0]);
         long finalSum = s.export(keys).values().stream().mapToLong(o -> (Integer) o).sum();
         assertThat(finalSum).isEqualTo(hammered.get());

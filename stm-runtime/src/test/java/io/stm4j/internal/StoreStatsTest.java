@@ -7,9 +7,10 @@ import io.stm4j.ConcurrentUpdate;
 import io.stm4j.MaxRetriesExceeded;
 import io.stm4j.Stm;
 import io.stm4j.Store;
-import io.stm4j.StoreStats;
 import io.stm4j.StoreStats.Abort;
+import io.stm4j.StoreStats;
 import io.stm4j.Value;
+import io.stm4j.testkit.OtherThread;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +39,13 @@ class StoreStatsTest {
     }
 
     /** A transaction that reads hot and cold, writes cold, and has hot bumped under it {@code times} times. */
-    private static int conflictOnHot(Store s, Conflicts other, int times) {
+    private static int conflictOnHot(Store s, OtherThread other, int times) {
         AtomicInteger attempts = new AtomicInteger();
         Stm.atomic(() -> {
             Value<Integer> hot = s.useVar("hot");
             Value<Integer> cold = s.useVar("cold");
             if (attempts.incrementAndGet() <= times) {
-                other.bump(s, "hot");
+                other.run(() -> StoreKeys.increment(s, "hot"));
             }
             cold.set(hot.get() == null ? 0 : hot.get());
             cold.commit();
@@ -66,7 +67,7 @@ class StoreStatsTest {
     @Test
     void countsCommitsConflictsRetriesAndTheHotKey() throws Exception {
         Store s = Store.create();
-        try (Conflicts other = new Conflicts()) {
+        try (OtherThread other = new OtherThread()) {
             assertThat(conflictOnHot(s, other, 3)).isEqualTo(4);
         }
         StoreStats st = s.stats();
@@ -89,10 +90,10 @@ class StoreStatsTest {
             v.commit();
             throw new IllegalStateException("boom");
         })).hasMessage("boom");
-        try (Conflicts other = new Conflicts()) {
+        try (OtherThread other = new OtherThread()) {
             assertThatThrownBy(() -> Transactions.atomic(() -> {
                 Value<Integer> hot = s.useVar("hot");
-                other.bump(s, "hot");
+                other.run(() -> StoreKeys.increment(s, "hot"));
                 Value<Integer> k = s.useVar("k");
                 k.set(hot.get());
                 k.commit();
@@ -165,7 +166,7 @@ class StoreStatsTest {
         int n = AbortLog.WARN_AFTER + 5;
         // Another transaction holds the priority gate throughout (its lease renewed), so this one
         // never takes priority and can keep losing; the bumps touch nothing that holder marked.
-        try (Conflicts other = new Conflicts(); GateHeldElsewhere gate = new GateHeldElsewhere()) {
+        try (OtherThread other = new OtherThread(); GateHeldElsewhere gate = new GateHeldElsewhere()) {
             assertThat(conflictOnHot(s, other, n)).isEqualTo(n + 1);
         }
         assertThat(warnings).hasSize(1);

@@ -9,7 +9,11 @@ import io.stm4j.RetryTimeoutExceeded;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
+import io.stm4j.testkit.OtherThread;
+import io.stm4j.testkit.ThreadKind;
+import io.stm4j.testkit.Workers;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,11 +25,11 @@ import org.junit.jupiter.api.Test;
 /** One test per promise of the contract's transaction semantics. */
 class TransactionSemanticsTest {
     private final Store s = Store.create();
-    private final Conflicts conflicts = new Conflicts();
+    private final OtherThread other = new OtherThread();
 
     @AfterEach
     void closeInterferer() throws InterruptedException {
-        conflicts.close();
+        other.close();
         assertThat(Stm.inTransaction()).isFalse();
     }
 
@@ -52,7 +56,7 @@ class TransactionSemanticsTest {
             write("a", 2);
             write("b", 3);
             assertThat(get("a")).isEqualTo(2); // read your own writes
-            conflicts.onOtherThread(() -> {
+            other.run(() -> {
                 assertThat(get("a")).isEqualTo(1); // not yet published
                 assertThat(s.export("b").get("b")).isNull();
             });
@@ -87,7 +91,7 @@ class TransactionSemanticsTest {
         Stm.atomic(() -> {
             Stm.atomic(() -> write("a", 1));
             assertThat(Stm.inTransaction()).isTrue();
-            conflicts.onOtherThread(() -> assertThat(get("a")).isNull()); // inner did not commit alone
+            other.run(() -> assertThat(get("a")).isNull()); // inner did not commit alone
         });
         assertThat(get("a")).isEqualTo(1);
     }
@@ -124,7 +128,7 @@ class TransactionSemanticsTest {
         int result = Stm.atomic(() -> {
             int a = (Integer) get("a");
             if (runs.incrementAndGet() == 1) {
-                conflicts.bump(s, "a"); // a concurrent commit invalidates what we read
+                other.run(() -> StoreKeys.increment(s, "a")); // a concurrent commit invalidates what we read
             }
             write("a", a + 10);
             return a + 10;
@@ -142,7 +146,7 @@ class TransactionSemanticsTest {
                 () -> Transactions.atomic(() -> {
                     runs.incrementAndGet();
                     Object a = get("a");
-                    conflicts.bump(s, "a");
+                    other.run(() -> StoreKeys.increment(s, "a"));
                     write("b", a);
                 }, 2, -1L, false));
         assertThat(e.getAttempts()).isEqualTo(3);
@@ -161,7 +165,7 @@ class TransactionSemanticsTest {
                 () -> Transactions.atomic(() -> {
                     runs.incrementAndGet();
                     Object a = get("a");
-                    conflicts.bump(s, "a");
+                    other.run(() -> StoreKeys.increment(s, "a"));
                     write("b", a);
                 }, -1, 50L, false));
         assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
@@ -192,7 +196,7 @@ class TransactionSemanticsTest {
         CountDownLatch waiting = new CountDownLatch(1);
         AtomicInteger runs = new AtomicInteger();
         Object[] seen = new Object[1];
-        Concurrently.run(60, 2, i -> {
+        Workers.of(ThreadKind.PLATFORM, "semantics").timeout(Duration.ofSeconds(60)).add(2, i -> {
             if (i == 0) {
                 seen[0] = Stm.atomic(() -> {
                     runs.incrementAndGet();
@@ -209,7 +213,7 @@ class TransactionSemanticsTest {
                     write("ready", true);
                 });
             }
-        });
+        }).run();
         assertThat(seen[0]).isEqualTo("hello");
         assertThat(runs.get()).isGreaterThanOrEqualTo(2);
     }
@@ -219,7 +223,7 @@ class TransactionSemanticsTest {
         put("n", 0);
         CountDownLatch waiting = new CountDownLatch(1);
         int[] seen = new int[1];
-        Concurrently.run(60, 2, i -> {
+        Workers.of(ThreadKind.PLATFORM, "semantics").timeout(Duration.ofSeconds(60)).add(2, i -> {
             if (i == 0) {
                 seen[0] = Stm.atomic(() -> {
                     int n = (Integer) get("n");
@@ -233,7 +237,7 @@ class TransactionSemanticsTest {
                 waiting.await();
                 put("n", 7); // Value.commit outside a transaction
             }
-        });
+        }).run();
         assertThat(seen[0]).isEqualTo(7);
     }
 
@@ -242,7 +246,7 @@ class TransactionSemanticsTest {
         put("n", 0);
         CountDownLatch waiting = new CountDownLatch(1);
         int[] seen = new int[1];
-        Concurrently.run(60, 2, i -> {
+        Workers.of(ThreadKind.PLATFORM, "semantics").timeout(Duration.ofSeconds(60)).add(2, i -> {
             if (i == 0) {
                 seen[0] = Transactions.atomic(() -> {
                     int n = (Integer) get("n");
@@ -256,7 +260,7 @@ class TransactionSemanticsTest {
                 waiting.await();
                 put("n", 3);
             }
-        });
+        }).run();
         assertThat(seen[0]).isEqualTo(3);
     }
 
@@ -326,7 +330,7 @@ class TransactionSemanticsTest {
             Stm.afterCommit(() -> log.add("outer, inTransaction=" + Stm.inTransaction()));
             Stm.atomic(() -> Stm.afterCommit(() -> log.add("inner")));
             if (runs.incrementAndGet() == 1) {
-                conflicts.bump(s, "a"); // the first attempt's hooks must be dropped
+                other.run(() -> StoreKeys.increment(s, "a")); // the first attempt's hooks must be dropped
             }
             write("a", a);
             assertThat(log).isEmpty();
@@ -345,7 +349,7 @@ class TransactionSemanticsTest {
             Object a = get("a");
             Stm.afterRollback(() -> log.add("rolled back " + run));
             if (run == 1) {
-                conflicts.bump(s, "a");
+                other.run(() -> StoreKeys.increment(s, "a"));
             }
             write("a", a);
         });
@@ -392,8 +396,8 @@ class TransactionSemanticsTest {
         Stm.atomic(() -> {
             Object a = get("a");
             if (runs.incrementAndGet() == 1) {
-                conflicts.bump(s, "a");
-                conflicts.bump(s, "a");
+                other.run(() -> StoreKeys.increment(s, "a"));
+                other.run(() -> StoreKeys.increment(s, "a"));
                 try {
                     get("b"); // meets a newer version than the snapshot; extension fails: conflict
                     write("c", a);

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>a store's cells: {@code VersionedStore.cells()} ({@link Store#defaultStore()} and the
  *       stores of {@link Store#create} are {@code VersionedStore}s);</li>
- *   <li>a {@code @Shared} field's cell: the field {@link FieldBridge#CELL_PREFIX}{@code + name}
+ *   <li>a {@code @Shared} field's cell: the field {@link Names#CELL_PREFIX}{@code + name}
  *       that the agent adds to the declaring class, holding a {@link Cell} (read by reflection:
  *       the field exists only in the rewritten class);</li>
  *   <li>a cell is locked while its lock word {@code Cell.owner} (the committing transaction) is
@@ -207,7 +207,7 @@ public final class EngineAudit {
 
     /** The cell of the {@code @Shared} field {@code shared} of {@code o}, or null if it was never created. */
     private static Cell cellOf(Class<?> declaring, Field shared, Object o) {
-        String name = FieldBridge.CELL_PREFIX + shared.getName();
+        String name = Names.CELL_PREFIX + shared.getName();
         Field holder;
         try {
             holder = declaring.getDeclaredField(name);

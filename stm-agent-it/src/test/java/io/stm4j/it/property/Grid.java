@@ -21,7 +21,21 @@ interface Grid {
      * @param attempts incremented by every attempt
      * @return the sum written
      */
-    long sumIntoTotal(int spinPerCell, AtomicLong attempts);
+    default long sumIntoTotal(int spinPerCell, AtomicLong attempts) {
+        return sumIntoTotal(() -> spin(spinPerCell), attempts);
+    }
+
+    /**
+     * A long transaction: reads every cell, running {@code afterEachRead} after each read (it may
+     * compute, park or wait for another thread), then writes their sum into the total.
+     *
+     * @param attempts incremented by every attempt
+     * @return the sum written
+     */
+    long sumIntoTotal(Runnable afterEachRead, AtomicLong attempts);
+
+    /** Moves {@code amount} from cell {@code from} to cell {@code to}: a short transaction that keeps the sum. */
+    void move(int from, int to, long amount);
 
     /**
      * One transaction that reads every cell, spins {@code spin} times (so that transactions

@@ -34,15 +34,22 @@ final class SharedGrid implements Grid {
 
     @Override
     @Atomic
-    public long sumIntoTotal(int spinPerCell, AtomicLong attempts) {
+    public long sumIntoTotal(Runnable afterEachRead, AtomicLong attempts) {
         attempts.incrementAndGet();
         long sum = 0;
         for (Slot c : cells) {
             sum += c.v;
-            Grid.spin(spinPerCell);
+            afterEachRead.run();
         }
         total = sum;
         return sum;
+    }
+
+    @Override
+    @Atomic
+    public void move(int from, int to, long amount) {
+        cells[from].v -= amount;
+        cells[to].v += amount;
     }
 
     @Override

@@ -45,16 +45,24 @@ final class StoreGrid implements Grid {
     }
 
     @Override
-    public long sumIntoTotal(int spinPerCell, AtomicLong attempts) {
+    public long sumIntoTotal(Runnable afterEachRead, AtomicLong attempts) {
         return Stm.atomic(() -> {
             attempts.incrementAndGet();
             long sum = 0;
             for (String c : cells) {
                 sum += get(c);
-                Grid.spin(spinPerCell);
+                afterEachRead.run();
             }
             put("total", sum);
             return sum;
+        });
+    }
+
+    @Override
+    public void move(int from, int to, long amount) {
+        Stm.atomic(() -> {
+            put(cells[from], get(cells[from]) - amount);
+            put(cells[to], get(cells[to]) + amount);
         });
     }
 

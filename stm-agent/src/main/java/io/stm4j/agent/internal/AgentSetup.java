@@ -1,5 +1,6 @@
 package io.stm4j.agent.internal;
 
+import io.stm4j.internal.Names;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -23,7 +24,7 @@ public final class AgentSetup {
     /** The agent's entry class, as named in the agent jar's manifest. */
     public static final String AGENT_CLASS = "io.stm4j.agent.StmAgent";
     /** A class of stm-runtime that the agent calls first. */
-    static final String RUNTIME_PROBE = "io.stm4j.internal.AgentSupport";
+    static final String RUNTIME_PROBE = Names.AGENT_SUPPORT;
     /** A class of stm-api that the agent reads. */
     static final String API_PROBE = "io.stm4j.Shared";
 

@@ -1,5 +1,6 @@
 package io.stm4j.agent.internal;
 
+import io.stm4j.internal.Names;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,8 +15,8 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /** What the agent needs to know about one class: its supertypes, fields and {@code @Atomic} methods. */
 final class ClassInfo {
-    static final String SHARED_DESC = "Lio/stm4j/Shared;";
-    static final String ATOMIC_DESC = "Lio/stm4j/Atomic;";
+    static final String SHARED_DESC = Names.SHARED_DESC;
+    static final String ATOMIC_DESC = Names.ATOMIC_DESC;
 
     /** One declared field. */
     static final class FieldInfo {

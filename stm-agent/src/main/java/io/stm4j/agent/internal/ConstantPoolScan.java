@@ -1,5 +1,6 @@
 package io.stm4j.agent.internal;
 
+import io.stm4j.internal.Names;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,8 +10,8 @@ import java.util.List;
  * that matter" here and are left alone at the cost of one pass over their constant pool.
  */
 final class ConstantPoolScan {
-    private static final byte[] SHARED = "Lio/stm4j/Shared;".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    private static final byte[] ATOMIC = "Lio/stm4j/Atomic;".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] SHARED = Names.SHARED_DESC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] ATOMIC = Names.ATOMIC_DESC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     final boolean mentionsAnnotations;
     /** Internal names of the owners of every field reference, without duplicates. */

@@ -1,5 +1,6 @@
 package io.stm4j.agent.internal;
 
+import io.stm4j.internal.Names;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Label;
@@ -21,11 +22,11 @@ import net.bytebuddy.jar.asm.Type;
  * <p>Misuses found in the class are raised by its static initialiser, naming the member.
  */
 final class FieldRewriter extends ClassVisitor {
-    static final String CELL = "io/stm4j/internal/Cell";
-    static final String META = "io/stm4j/internal/FieldMeta";
-    static final String BRIDGE = "io/stm4j/internal/FieldBridge";
-    static final String CELL_PREFIX = io.stm4j.internal.FieldBridge.CELL_PREFIX;
-    static final String META_PREFIX = "stm$meta$";
+    static final String CELL = Names.CELL;
+    static final String META = Names.FIELD_META;
+    static final String BRIDGE = Names.FIELD_BRIDGE;
+    static final String CELL_PREFIX = Names.CELL_PREFIX;
+    static final String META_PREFIX = Names.META_PREFIX;
 
     private final ClassInfo self;
     private final SharedIndex index;
@@ -147,7 +148,7 @@ final class FieldRewriter extends ClassVisitor {
     }
 
     private void getter(ClassInfo.FieldInfo f) {
-        MethodVisitor mv = accessor("stm$get$", f, getterDesc(self.name, f));
+        MethodVisitor mv = accessor(Names.GETTER_PREFIX, f, getterDesc(self.name, f));
         mv.visitCode();
         pushBridgeArgs(mv, f);
         String k = kind(f.desc);
@@ -163,7 +164,7 @@ final class FieldRewriter extends ClassVisitor {
     }
 
     private void setter(ClassInfo.FieldInfo f) {
-        MethodVisitor mv = accessor("stm$set$", f, setterDesc(self.name, f));
+        MethodVisitor mv = accessor(Names.SETTER_PREFIX, f, setterDesc(self.name, f));
         mv.visitCode();
         pushBridgeArgs(mv, f);
         Type t = Type.getType(f.desc);
@@ -181,7 +182,7 @@ final class FieldRewriter extends ClassVisitor {
      * object has no cell yet (it is not shared yet), through the cell otherwise.
      */
     private void initializer(ClassInfo.FieldInfo f) {
-        MethodVisitor mv = accessor("stm$init$", f, setterDesc(self.name, f));
+        MethodVisitor mv = accessor(Names.INIT_PREFIX, f, setterDesc(self.name, f));
         mv.visitCode();
         Type t = Type.getType(f.desc);
         boolean st = f.isStatic();
@@ -209,7 +210,7 @@ final class FieldRewriter extends ClassVisitor {
             mv.visitVarInsn(Opcodes.ALOAD, 0);
         }
         mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), valueSlot);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, self.name, "stm$set$" + f.name, setterDesc(self.name, f), false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, self.name, Names.SETTER_PREFIX + f.name, setterDesc(self.name, f), false);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(1 + t.getSize(), valueSlot + t.getSize());
         mv.visitEnd();
@@ -266,13 +267,13 @@ final class FieldRewriter extends ClassVisitor {
             switch (opcode) {
                 case Opcodes.GETFIELD:
                 case Opcodes.GETSTATIC:
-                    call(owner, "stm$get$" + name, getterDesc(decl, f));
+                    call(owner, Names.GETTER_PREFIX + name, getterDesc(decl, f));
                     break;
                 case Opcodes.PUTFIELD:
-                    call(owner, (own && constructor ? "stm$init$" : "stm$set$") + name, setterDesc(decl, f));
+                    call(owner, (own && constructor ? Names.INIT_PREFIX : Names.SETTER_PREFIX) + name, setterDesc(decl, f));
                     break;
                 case Opcodes.PUTSTATIC:
-                    call(owner, (own && staticInit ? "stm$init$" : "stm$set$") + name, setterDesc(decl, f));
+                    call(owner, (own && staticInit ? Names.INIT_PREFIX : Names.SETTER_PREFIX) + name, setterDesc(decl, f));
                     break;
                 default:
                     throw new IllegalStateException("unexpected field opcode " + opcode);

@@ -1,5 +1,6 @@
 package io.stm4j.agent.internal;
 
+import io.stm4j.internal.Names;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import net.bytebuddy.ByteBuddy;
@@ -87,7 +88,7 @@ public final class StmTransformer implements ClassFileTransformer {
     }
 
     private boolean ignored(String n) {
-        if (SharedIndex.isPlatform(n) || n.startsWith("io/stm4j/internal/") || n.startsWith("io/stm4j/agent/")
+        if (SharedIndex.isPlatform(n) || n.startsWith(Names.ENGINE_PACKAGE) || n.startsWith("io/stm4j/agent/")
                 || n.startsWith("io/stm4j/spi/") || n.startsWith("net/bytebuddy/")
                 || n.startsWith("io/stm4j/") && n.indexOf('/', "io/stm4j/".length()) < 0) {
             return true; // the JDK, ByteBuddy, and stm4j's own API, SPI, runtime and agent
@@ -138,7 +139,7 @@ public final class StmTransformer implements ClassFileTransformer {
             net.bytebuddy.description.method.MethodDescription.InDefinedShape md = type.getDeclaredMethods()
                     .filter(ElementMatchers.named(m.name).and(ElementMatchers.hasDescriptor(m.desc))).getOnly();
             net.bytebuddy.description.annotation.AnnotationDescription atomic = md.getDeclaredAnnotations().stream()
-                    .filter(a -> a.getAnnotationType().getName().equals("io.stm4j.Atomic")).findFirst()
+                    .filter(a -> a.getAnnotationType().getName().equals(Names.ATOMIC)).findFirst()
                     .orElseThrow();
             int maxRetries = atomic.getValue("maxRetries").resolve(Integer.class);
             long timeoutMillis = atomic.getValue("timeoutMillis").resolve(Long.class);
