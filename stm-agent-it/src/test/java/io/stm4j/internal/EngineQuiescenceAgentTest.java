@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.stm4j.it.plainjava.Stock;
+import io.stm4j.testkit.EngineAudit;
 import io.stm4j.testkit.EngineQuiescence;
 import java.lang.reflect.Field;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Store;
 import io.stm4j.StoreStats;
-import java.lang.reflect.Field;
+import io.stm4j.testkit.EngineControls;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,27 +79,22 @@ class HotSpotTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void aTransactionThatKeepsAbortingWarnsNamingItsMethodAndTheField() throws Exception {
-        Class<?> log = Class.forName("io.stm4j.internal.Log");
-        Field sink = log.getDeclaredField("sink");
-        sink.setAccessible(true);
-        Consumer<String> original = (Consumer<String>) sink.get(null);
         List<String> warnings = new ArrayList<>();
-        sink.set(null, (Consumer<String>) m -> {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        // Another transaction holds the priority gate throughout, so this one never takes priority
+        // and can keep losing to the interference.
+        try (AutoCloseable capture = EngineControls.captureWarnings(m -> {
             synchronized (warnings) {
                 warnings.add(m);
             }
-        });
-        ExecutorService other = Executors.newSingleThreadExecutor();
-        try {
+        }); AutoCloseable gate = EngineControls.holdPriorityElsewhere()) {
             HotSpotWorkload w = new HotSpotWorkload();
             int[] attempts = new int[1];
             w.stepWithInterference(new HotSpotWorkload.Own(), other, 120, attempts);
             assertThat(attempts[0]).isEqualTo(121);
             assertThat(w.shared.contended).isEqualTo(121);
         } finally {
-            sink.set(null, original);
             other.shutdown();
             assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }

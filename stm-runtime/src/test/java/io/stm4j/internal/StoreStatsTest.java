@@ -166,7 +166,7 @@ class StoreStatsTest {
         int n = AbortLog.WARN_AFTER + 5;
         // Another transaction holds the priority gate throughout (its lease renewed), so this one
         // never takes priority and can keep losing; the bumps touch nothing that holder marked.
-        try (OtherThread other = new OtherThread(); GateHeldElsewhere gate = new GateHeldElsewhere()) {
+        try (OtherThread other = new OtherThread(); AutoCloseable gate = EngineProbe.holdPriority()) {
             assertThat(conflictOnHot(s, other, n)).isEqualTo(n + 1);
         }
         assertThat(warnings).hasSize(1);
@@ -175,38 +175,6 @@ class StoreStatsTest {
                 .contains("aborted " + AbortLog.WARN_AFTER + " times")
                 .contains("hottest conflict: hot (" + AbortLog.WARN_AFTER + " of " + AbortLog.WARN_AFTER + " aborts)");
         assertThat(s.stats().retriesPerTransaction()).containsEntry("65+", 1L);
-    }
-
-    /** A thread whose transaction takes the priority gate and renews its lease until closed. */
-    private static final class GateHeldElsewhere implements AutoCloseable {
-        private final java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(1);
-        private volatile boolean stop;
-        private final Thread thread = new Thread(() -> {
-            Txn holder = new Txn();
-            try {
-                while (!stop) {
-                    if (ContentionManager.tryPrioritize(holder, 0L) != 0L) {
-                        taken.countDown();
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L); // 1 ms of a 50 ms lease
-                }
-            } finally {
-                ContentionManager.release(holder);
-            }
-        }, "holds-the-gate");
-
-        GateHeldElsewhere() throws InterruptedException {
-            thread.setDaemon(true);
-            thread.start();
-            assertThat(taken.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("gate taken").isTrue();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop = true;
-            thread.join(60_000);
-            assertThat(thread.isAlive()).isFalse();
-        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.stm4j.testkit;
 
 import io.stm4j.Store;
-import io.stm4j.internal.EngineAudit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,7 @@
  *
  * <p><b>Test scope only.</b> Declare the artifact with {@code <scope>test</scope>}; it depends on
  * JUnit Jupiter's API at compile scope and reaches into the engine's package
- * ({@link io.stm4j.internal.EngineAudit}), neither of which an application should ship.
+ * ({@link EngineAudit}), neither of which an application should ship.
  *
  * <ul>
  *   <li>{@link io.stm4j.testkit.Workers}: worker threads started together, bounded, always joined;</li>
@@ -15,7 +15,7 @@
  *   <li>{@link io.stm4j.testkit.EngineQuiescence}: a JUnit 5 extension that fails a test leaving
  *       a cell locked, the priority gate held, a {@code Stm.retry()} waiter, or its thread inside
  *       a transaction;</li>
- *   <li>{@link io.stm4j.internal.EngineAudit}: the checks behind it, callable by hand.</li>
+ *   <li>{@link EngineAudit}: the checks behind it, callable by hand.</li>
  * </ul>
  */
 package io.stm4j.testkit;

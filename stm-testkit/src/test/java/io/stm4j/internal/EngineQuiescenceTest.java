@@ -8,6 +8,7 @@ import io.stm4j.Shared;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
+import io.stm4j.testkit.EngineAudit;
 import io.stm4j.testkit.EngineQuiescence;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.stm4j.it.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 import java.util.Arrays;
 
 /** The sequential model of a {@link FaultBank}: balances and journal, and the full audit against it. */

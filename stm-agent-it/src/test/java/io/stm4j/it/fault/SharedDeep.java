@@ -2,7 +2,7 @@ package io.stm4j.it.fault;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Deep} with nested {@code @Atomic} methods. */
 final class SharedDeep implements Deep {

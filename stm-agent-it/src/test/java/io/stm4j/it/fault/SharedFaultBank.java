@@ -3,7 +3,7 @@ package io.stm4j.it.fault;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
 import io.stm4j.Stm;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link FaultBank} on annotated classes: {@code @Shared} balances and journal, {@code @Atomic} methods. */
 final class SharedFaultBank implements FaultBank {

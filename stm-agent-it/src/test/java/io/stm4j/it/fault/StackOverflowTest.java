@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.stm4j.Stm;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 import io.stm4j.it.support.Api;
 import io.stm4j.testkit.EngineQuiescence;
 import io.stm4j.testkit.OtherThread;

@@ -3,7 +3,7 @@ package io.stm4j.it.fault;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Deep} with nested {@code Stm.atomic} blocks around store keys. */
 final class StoreDeep implements Deep {

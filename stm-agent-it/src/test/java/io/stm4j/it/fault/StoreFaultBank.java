@@ -5,7 +5,7 @@ import io.stm4j.ConcurrentUpdate;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 import io.stm4j.testkit.ThreadKind;
 
 /**

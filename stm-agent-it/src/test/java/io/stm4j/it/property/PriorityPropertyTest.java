@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 import io.stm4j.it.support.Flavor;
 import io.stm4j.testkit.EngineQuiescence;
 import io.stm4j.testkit.OtherThread;

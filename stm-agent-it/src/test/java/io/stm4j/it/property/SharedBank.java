@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Bank} on annotated classes: {@code @Shared} fields, {@code @Atomic} methods, nested calls. */
 final class SharedBank implements Bank {

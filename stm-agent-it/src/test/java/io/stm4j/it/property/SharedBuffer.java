@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
 import io.stm4j.Stm;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Buffer} on annotated classes: a ring of objects with a {@code @Shared} item (array elements are not transactional). */
 final class SharedBuffer implements Buffer {

@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
 import io.stm4j.Stm;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /**
  * {@link Counter} on a {@code @Shared} field. Style 0: an {@code @Atomic} method. Style 1: a

@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link Grid} on annotated classes. */

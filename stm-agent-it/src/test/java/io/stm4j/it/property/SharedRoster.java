@@ -2,7 +2,7 @@ package io.stm4j.it.property;
 
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Roster} on annotated classes: a {@code @Shared} flag per doctor, an {@code @Atomic} method. */
 final class SharedRoster implements Roster {

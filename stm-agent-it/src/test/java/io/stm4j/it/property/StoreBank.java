@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Bank} on the explicit store API: keys of a private store, {@code Stm.atomic} blocks that nest. */
 final class StoreBank implements Bank {

@@ -3,7 +3,7 @@ package io.stm4j.it.property;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Buffer} on store keys: a ring of slot keys, a head and a count. */
 final class StoreBuffer implements Buffer {

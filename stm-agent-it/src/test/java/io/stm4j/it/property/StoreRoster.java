@@ -4,7 +4,7 @@ import io.stm4j.Changeset;
 import io.stm4j.Stm;
 import io.stm4j.Store;
 import io.stm4j.Value;
-import io.stm4j.internal.EngineAudit;
+import io.stm4j.testkit.EngineAudit;
 
 /** {@link Roster} on store keys: the transaction reads all doctors with one {@code using} changeset. */
 final class StoreRoster implements Roster {

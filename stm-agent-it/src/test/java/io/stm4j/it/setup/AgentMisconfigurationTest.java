@@ -3,7 +3,7 @@ package io.stm4j.it.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Shared;
-import io.stm4j.internal.AgentSupport;
+import io.stm4j.spi.StmProvider;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +61,8 @@ class AgentMisconfigurationTest {
         }
     }
 
-    private static final Path RUNTIME = locationOf(AgentSupport.class);
+    /** The jar (or directory) of stm-runtime: where the engine behind the public API comes from. */
+    private static final Path RUNTIME = locationOf(StmProvider.current().getClass());
     private static final Path API = locationOf(Shared.class);
     private static final Path TEST_CLASSES = locationOf(SetupProbe.class);
 
@@ -256,7 +257,7 @@ class AgentMisconfigurationTest {
         assertThat(run.output).contains("WARNING: stm4j: the agent's classes were loaded from " + app
                         + ", which is not the stm4j agent jar")
                 .contains("Keep stm-agent out of the application's class path")
-                .contains("stm4j agent: -javaagent, rewritten: true, n=2");
+                .contains("stm4j agent: active, rewritten: true, n=2");
     }
 
     /**
@@ -271,7 +272,7 @@ class AgentMisconfigurationTest {
         Run run = java("-jar", fat.toString());
         assertThat(run.exit).as("%s", run).isZero();
         assertThat(run.output)
-                .contains("stm4j agent: agentmain (dynamic attach or Launcher-Agent-Class), rewritten: true, n=2")
+                .contains("stm4j agent: active, rewritten: true, n=2")
                 .doesNotContain("WARNING");
     }
 }

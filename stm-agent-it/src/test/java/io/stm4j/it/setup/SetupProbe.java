@@ -1,8 +1,8 @@
 package io.stm4j.it.setup;
 
+import io.stm4j.Stm;
 import io.stm4j.Atomic;
 import io.stm4j.Shared;
-import io.stm4j.internal.AgentSupport;
 import java.lang.reflect.Field;
 
 /**
@@ -18,7 +18,7 @@ public final class SetupProbe {
     }
 
     /**
-     * Prints one line: {@code stm4j agent: <how it started, or null>, rewritten: <bool>, n=2}.
+     * Prints one line: {@code stm4j agent: <active or inactive>, rewritten: <bool>, n=2}.
      *
      * @param args ignored
      */
@@ -30,6 +30,6 @@ public final class SetupProbe {
         for (Field f : SetupProbe.class.getDeclaredFields()) {
             rewritten |= f.getName().startsWith("stm$");
         }
-        System.out.println("stm4j agent: " + AgentSupport.activatedBy() + ", rewritten: " + rewritten + ", n=" + p.n);
+        System.out.println("stm4j agent: " + (Stm.isAgentActive() ? "active" : "inactive") + ", rewritten: " + rewritten + ", n=" + p.n);
     }
 }
