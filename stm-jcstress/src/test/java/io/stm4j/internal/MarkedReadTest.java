@@ -33,19 +33,42 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(id = "0, 0", expect = FORBIDDEN, desc = "a marked read went stale: the committer missed the mark")
 @State
 public class MarkedReadTest {
-    private static final Txn HOLDER = new Txn();
-    private static final long TICKET = ContentionManager.tryPrioritize(HOLDER, 0L);
+    /** The privileged transaction: of a thread of its own, which is neither actor's. */
+    private static final Txn HOLDER = holder();
+    private static final long TICKET = ContentionManager.tryPrioritizeFor(HOLDER, TimeUnit.HOURS.toNanos(1));
+    /** The committer's identity (the lock owner); one for every state, used by the committer actor only. */
+    private static final Txn COMMITTER = new Txn();
 
     static {
         if (TICKET == 0L) {
             throw new IllegalStateException("the priority gate is taken");
         }
-        ContentionManager.tenure().leaseEnd = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+    }
+
+    private static Txn holder() {
+        Maker m = new Maker();
+        Thread t = new Thread(m, "privileged");
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        return m.made;
+    }
+
+    /** Makes the holder's transaction on its thread; a class of its own (a lambda would wait for this class's initialisation). */
+    private static final class Maker implements Runnable {
+        volatile Txn made;
+
+        @Override
+        public void run() {
+            made = new Txn();
+        }
     }
 
     final Cell cell = new Cell("x", null, 0L);
     final Cell[] cells = {cell};
-    final Txn committer = new Txn();
 
     @Actor
     public void privilegedReader(II_Result r) {
@@ -56,10 +79,10 @@ public class MarkedReadTest {
 
     @Actor
     public void committer(II_Result r) {
-        if (!cell.tryLock(committer)) {
+        if (!cell.tryLock(COMMITTER)) {
             throw new AssertionError("only this actor locks");
         }
-        long deferTo = ContentionManager.mustDefer(committer, cells, 1);
+        long deferTo = ContentionManager.mustDefer(COMMITTER, cells, 1);
         if (deferTo == 0L) {
             cell.install(null, 1L, GlobalClock.tick());
         }

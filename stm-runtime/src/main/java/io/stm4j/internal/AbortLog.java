@@ -138,9 +138,16 @@ final class AbortLog {
                 .orElse("an unknown method"));
     }
 
+    /**
+     * @return whether {@code c} is the engine's or the facade's: in their package and loaded from
+     *     where they were (so neither a user class in an uber jar with the engine, nor a test class
+     *     in the engine's package, counts as the engine)
+     */
     private static boolean isEngine(Class<?> c) {
+        String p = c.getPackageName();
         java.security.CodeSource s = codeSource(c);
-        return s != null && (s.equals(ENGINE) || s.equals(API));
+        return p.equals(AbortLog.class.getPackageName()) && java.util.Objects.equals(s, ENGINE)
+                || p.equals(io.stm4j.Stm.class.getPackageName()) && java.util.Objects.equals(s, API);
     }
 
     private static java.security.CodeSource codeSource(Class<?> c) {

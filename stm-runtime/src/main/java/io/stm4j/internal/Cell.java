@@ -9,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Protocol ({@link Commit}): a committer try-locks its cells ({@link #owner} from null to
  * itself), takes a clock tick, validates, installs new heads and unlocks. Readers read {@link #owner} before
  * {@link #head}; a cell locked by a committer whose stamp may fall inside the reader's snapshot
- * is waited for (the committer never waits while holding locks, so the wait is short).
+ * is waited for (the committer does not wait while holding locks, so the wait is short; the one
+ * exception, the privileged transaction's validation, is in {@link ContentionManager}).
  *
  * <p>Not API: public only so that agent-generated code can hold cells in its fields.
  */

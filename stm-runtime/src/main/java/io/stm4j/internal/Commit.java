@@ -8,8 +8,9 @@ package io.stm4j.internal;
  * <ol>
  *   <li>Say that no stamp is taken yet ({@link Txn#wv} = 0: readers that find a lock wait).</li>
  *   <li>Try-lock every cell. A cell locked by another commit makes this one {@link #BUSY}: it
- *       releases what it holds and the caller backs off. No commit ever waits while it holds a
- *       lock, so no cycle of waits can form.</li>
+ *       releases what it holds and the caller backs off. No commit waits while it holds a lock
+ *       — but the privileged one in step 6, for commits that do not ({@link ContentionManager}) —
+ *       so no cycle of waits can form.</li>
  *   <li>If a privileged transaction marked one of the cells, release everything, wait for its
  *       tenure to end (outside any lock) and start again ({@link ContentionManager}).</li>
  *   <li>Check the versions the caller expects ({@code setValues}), if any: else {@link #STALE} + i.</li>

@@ -27,10 +27,16 @@ import java.util.concurrent.atomic.LongAdder;
  *       extends its snapshot or aborts, exactly as without priority.</li>
  * </ul>
  * The gate is taken (a CAS) before the tenure's first mark, so a committer that sees no gate at
- * (b) also comes before (1). After the mark, no commit publishes c until the tenure ends, so a
- * validation of P's reads fails only for cells that were being committed when P marked them; P
- * waits for such a commit to finish instead of treating its lock as a conflict (a committer never
- * waits while it holds locks, so that wait is short and cannot close a cycle).
+ * (b) also comes before (1). After the mark, no commit publishes c until the attempt ends, so a
+ * validation of P's reads fails only for cells that were being committed when P marked them. P
+ * waits for such a commit to finish instead of treating its lock as a conflict, and a privileged
+ * read that finds a lock waits for it whatever its stamp (the committer has passed (b), so it
+ * will publish: reading the older head would doom the attempt).
+ *
+ * <p>Only the live holder — its attempt's ticket on the gate, its lease running — ever waits
+ * while it holds locks (in its commit's validation); every other commit, including that of a
+ * holder whose lease ended or whose gate was taken over, never does. The holder waits only for
+ * commits in their critical section, which do not wait, so no cycle of waits can form.
  *
  * <h2>Bounds</h2>
  *
@@ -48,15 +54,17 @@ final class ContentionManager {
     static final long MAX_LEASE_NANOS = 1_000_000_000L;
 
     /**
-     * One holder's time at the gate. Each of its attempts has a ticket of its own, which marks
-     * the cells that attempt reads and writes: a cell read only by an earlier attempt of the
-     * holder is not waited for.
+     * One attempt of the holder at the gate, immutable: its ticket marks the cells the attempt
+     * reads and writes (a cell read only by an earlier attempt of the holder is not waited for),
+     * and its lease ends at {@link #leaseEnd}. Each attempt of the holder replaces the gate's
+     * tenure with a new one by a CAS, so ticket and lease change together, and a holder whose gate
+     * was taken over learns it from the failed CAS.
      */
     static final class Tenure {
         final Txn txn;
-        volatile long ticket;
-        /** When the lease ends, in {@link System#nanoTime()}; renewed by the holder's attempts. */
-        volatile long leaseEnd;
+        final long ticket;
+        /** When the lease ends, in {@link System#nanoTime()}. */
+        final long leaseEnd;
 
         Tenure(Txn txn, long ticket, long leaseEnd) {
             this.txn = txn;
@@ -71,7 +79,7 @@ final class ContentionManager {
 
     private static volatile Tenure gate;
     private static final AtomicLong TICKETS = new AtomicLong();
-    /** Commits that waited for a privileged transaction (for tests and diagnosis). */
+    /** Waits of commits for a privileged attempt (for tests and diagnosis). */
     private static final LongAdder DEFERRED = new LongAdder();
     private static final VarHandle GATE;
 
@@ -94,18 +102,16 @@ final class ContentionManager {
      * @return the ticket of {@code t}'s next attempt, or 0 if another transaction holds the gate
      */
     static long tryPrioritize(Txn t, long longestAttemptNanos) {
+        return tryPrioritizeFor(t, lease(longestAttemptNanos));
+    }
+
+    /** As {@link #tryPrioritize}, with the lease given (tests need leases longer than the longest). */
+    static long tryPrioritizeFor(Txn t, long leaseNanos) {
         Tenure g = gate;
-        long leaseEnd = System.nanoTime() + lease(longestAttemptNanos);
-        if (g != null && g.txn == t) {
-            long ticket = TICKETS.incrementAndGet();
-            g.ticket = ticket; // before the lease: an earlier attempt's marks do not come back to life
-            g.leaseEnd = leaseEnd;
-            return ticket;
-        }
-        if (g != null && g.leaseRuns()) {
+        if (g != null && g.txn != t && g.leaseRuns()) {
             return 0L;
         }
-        Tenure mine = new Tenure(t, TICKETS.incrementAndGet(), leaseEnd);
+        Tenure mine = new Tenure(t, TICKETS.incrementAndGet(), System.nanoTime() + leaseNanos);
         return GATE.compareAndSet(g, mine) ? mine.ticket : 0L;
     }
 
@@ -120,6 +126,15 @@ final class ContentionManager {
         if (g != null && g.txn == t) {
             GATE.compareAndSet(g, (Tenure) null);
         }
+    }
+
+    /**
+     * @return whether the attempt {@code ticket} of {@code t} holds the gate and its lease runs:
+     *     only then may it wait for a commit while it holds locks of its own ({@link ReadSet#readsValid})
+     */
+    static boolean holds(Txn t, long ticket) {
+        Tenure g = gate;
+        return g != null && g.txn == t && g.ticket == ticket && g.leaseRuns();
     }
 
     /**
@@ -182,7 +197,10 @@ final class ContentionManager {
         return g == null ? null : g.txn;
     }
 
-    /** @return how many commits have waited for a privileged transaction since the JVM started */
+    /**
+     * @return how many times since the JVM started a commit has waited for a privileged attempt
+     *     (a commit that waits for two attempts of the same holder counts twice)
+     */
     static long deferredCommits() {
         return DEFERRED.sum();
     }

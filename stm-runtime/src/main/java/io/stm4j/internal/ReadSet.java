@@ -44,10 +44,11 @@ abstract class ReadSet extends TxnState {
     /**
      * Whether every cell read still has its version within the snapshot. A cell locked by
      * another commit fails the check, since that commit may publish a newer version — except
-     * for a privileged transaction, which waits for that commit to end and looks again: no commit
-     * publishes a cell it has marked, so the lock is most likely one that will be released
-     * unpublished (see {@link ContentionManager}); a committer never waits while it holds locks,
-     * so this wait is short even when the caller holds locks of its own.
+     * for the live privileged transaction, which waits for that commit to end and looks again: no
+     * commit publishes a cell it has marked, so the lock is most likely one that will be released
+     * unpublished. Only the live holder waits here, and only for commits that never wait while
+     * they hold locks, so the wait is short even when it holds locks of its own (see
+     * {@link ContentionManager}); it stops waiting as soon as it is no longer the live holder.
      */
     final boolean readsValid() {
         Cell[] r = reads;
@@ -55,11 +56,8 @@ abstract class ReadSet extends TxnState {
             Cell c = r[i];
             Txn o = c.owner;
             if (o != null && o != this) {
-                if (ticket == 0L) {
+                if (ticket == 0L || !waitForCommit(c)) {
                     return invalid(c);
-                }
-                for (int spins = 0; (o = c.owner) != null && o != this; ) {
-                    spins = Backoff.await(spins);
                 }
             }
             if (c.head.stamp > rv) {
@@ -67,6 +65,21 @@ abstract class ReadSet extends TxnState {
             }
         }
         return true;
+    }
+
+    /** @return true once {@code c} is unlocked; false if this stopped being the live holder first */
+    private boolean waitForCommit(Cell c) {
+        Txn self = (Txn) this;
+        for (int spins = 0; ; ) {
+            Txn o = c.owner;
+            if (o == null || o == self) {
+                return true;
+            }
+            if (!ContentionManager.holds(self, ticket)) {
+                return false;
+            }
+            spins = Backoff.await(spins);
+        }
     }
 
     private boolean invalid(Cell c) {

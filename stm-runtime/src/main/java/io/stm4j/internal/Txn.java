@@ -375,8 +375,10 @@ final class Txn extends Scopes {
             Txn o = c.owner;
             if (o != null && o != this) {
                 long w = o.wv;
-                if (w == 0L || w <= rv) {
+                if (w == 0L || w <= rv || ticket != 0L) {
                     // The owner is publishing a commit that may belong to our snapshot: wait for it.
+                    // A privileged attempt waits for any commit it meets: that one will publish
+                    // (it found no mark), and the older head would be stale at once.
                     spins = Backoff.await(spins);
                     continue;
                 }

@@ -92,19 +92,24 @@ class EngineLayersTest {
         List<String> ran = new ArrayList<>();
         Txn t = Txn.enter(-1, -1L, false);
         Cell c = new Cell("c", null, 0L);
-        Txn.enter(-1, -1L, false);
-        t.writePrim(c, 7);
-        t.addCommitHook(() -> ran.add("inner commit"));
-        t.addRollbackHook(() -> ran.add("inner rollback"));
-        assertThat(t.exit(2, null)).isTrue();
-        assertThat(t.readPrim(c)).isEqualTo(7);
-        Txn.enter(-1, -1L, false);
-        t.addCommitHook(() -> ran.add("undone commit"));
-        t.addRollbackHook(() -> ran.add("undone rollback"));
-        RuntimeException boom = new RuntimeException();
-        assertThatThrownBy(() -> t.exit(2, boom)).isSameAs(boom);
-        assertThat(ran).as("the undone scope's rollback hook ran at once, its commit hook was dropped")
-                .containsExactly("undone rollback");
+        try {
+            Txn.enter(-1, -1L, false);
+            t.writePrim(c, 7);
+            t.addCommitHook(() -> ran.add("inner commit"));
+            t.addRollbackHook(() -> ran.add("inner rollback"));
+            assertThat(t.exit(2, null)).isTrue();
+            assertThat(t.readPrim(c)).isEqualTo(7);
+            Txn.enter(-1, -1L, false);
+            t.addCommitHook(() -> ran.add("undone commit"));
+            t.addRollbackHook(() -> ran.add("undone rollback"));
+            RuntimeException boom = new RuntimeException();
+            assertThatThrownBy(() -> t.exit(2, boom)).isSameAs(boom);
+            assertThat(ran).as("the undone scope's rollback hook ran at once, its commit hook was dropped")
+                    .containsExactly("undone rollback");
+        } catch (Throwable e) {
+            abandon(t);
+            throw e;
+        }
         assertThat(t.exit(1, null)).isTrue();
         assertThat(ran).containsExactly("undone rollback", "inner commit");
         assertThat(NonTxn.latest(c, -1).prim).isEqualTo(7);
@@ -199,7 +204,7 @@ class EngineLayersTest {
         CountDownLatch done = new CountDownLatch(1);
         Thread h = new Thread(() -> {
             holder[0] = new Txn();
-            long ticket = ContentionManager.tryPrioritize(holder[0], TimeUnit.MILLISECONDS.toNanos(250));
+            long ticket = ContentionManager.tryPrioritizeFor(holder[0], TimeUnit.MINUTES.toNanos(10));
             ContentionManager.mark(marked, ticket);
             ready.countDown();
             try {

@@ -41,6 +41,12 @@ public final class EngineProbe {
         return t == null ? null : t + " of thread \"" + t.thread.getName() + "\" (" + t.thread.getState() + ")";
     }
 
+    /** @return whether a transaction holds the priority gate and its lease still runs */
+    public static boolean priorityLeaseRuns() {
+        ContentionManager.Tenure g = ContentionManager.tenure();
+        return g != null && g.leaseRuns();
+    }
+
     /** @return how many commits have waited for a privileged transaction since the JVM started */
     public static long deferredCommits() {
         return ContentionManager.deferredCommits();

@@ -91,6 +91,14 @@ public final class EngineAudit {
         return EngineProbe.priorityHolder() != null;
     }
 
+    /**
+     * @return whether a transaction holds the priority gate and its lease still runs: commits to
+     *     what it reads or writes wait for it only while this is true
+     */
+    public static boolean priorityLeaseRuns() {
+        return EngineProbe.priorityLeaseRuns();
+    }
+
     /** @return how many commits have waited for a privileged transaction since the JVM started */
     public static long deferredCommits() {
         return EngineProbe.deferredCommits();

@@ -113,6 +113,8 @@ class PriorityPropertyTest {
             assertThat(EngineAudit.deferredCommits() - before)
                     .as("of %d commits disjoint from a parked privileged body, those that waited", disjoint).isZero();
 
+            assertThat(EngineAudit.priorityLeaseRuns())
+                    .as("the privileged attempt's lease (1 s) still runs: else this machine is too slow for the test").isTrue();
             Thread conflicting = flavor.kind.newThread("conflicting", () -> grid.increment(0));
             conflicting.start();
             awaitCount(before + 1); // it found the cell the privileged body read marked, and waits
