@@ -13,6 +13,7 @@ import static org.mockito.Mockito.verifyNoMoreInteractions;
 import com.google.inject.AbstractModule;
 import com.google.inject.Guice;
 import com.google.inject.matcher.Matchers;
+import io.stm4j.testkit.OtherThread;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +33,7 @@ class GuiceServiceIT {
 
     private final TransferLog log = mock(TransferLog.class);
     private final CountingInterceptor metrics = new CountingInterceptor("transfer");
-    private final Interferer other = new Interferer();
+    private final OtherThread other = new OtherThread();
     private final BankService bank = Guice.createInjector(new StmModule(), new AbstractModule() {
         @Override
         protected void configure() {
