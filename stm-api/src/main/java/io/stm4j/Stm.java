@@ -2,6 +2,7 @@ package io.stm4j;
 
 import io.stm4j.spi.StmProvider;
 import io.stm4j.spi.TransactionEngine;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -76,6 +77,94 @@ public final class Stm {
      */
     public static void retry() {
         ENGINE.retry();
+    }
+
+    /**
+     * Like {@link #retry()}, but gives up waiting after {@code timeout}: if nothing this
+     * transaction read has changed once {@code timeout} has passed since the first
+     * {@code retryFor} call of this transaction, the call returns normally and the body goes on
+     * (ScalaSTM's {@code retryFor}). The time runs from the first {@code retryFor} call of this
+     * {@code atomic} call or {@code @Atomic} invocation and is not restarted when the body is
+     * re-run, so a body that calls it on every attempt waits about {@code timeout} in all.
+     * {@link Duration#ZERO} returns at once. Inside {@link #orElse(Supplier, Supplier)}, a
+     * {@code retryFor} that has not timed out counts as a retry of that alternative.
+     *
+     * <pre>{@code
+     * Order next = Stm.atomic(() -> {
+     *     Order o = orders.poll();
+     *     if (o == null) {
+     *         Stm.retryFor(Duration.ofSeconds(1)); // returns after a second with nothing new
+     *     }
+     *     return o;                                // null if it timed out
+     * });
+     * }</pre>
+     *
+     * @param timeout how long to wait, at most, for something read to change
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws IllegalStateException outside a transaction
+     * @throws StmException if the thread is interrupted while blocked (the flag is restored)
+     */
+    public static void retryFor(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        ENGINE.retryFor(timeout);
+    }
+
+    /**
+     * Alternatives (Haskell's {@code orElse}, ScalaSTM's {@code orAtomic}): runs {@code first};
+     * if it calls {@link #retry()} (or a {@link #retryFor(Duration)} that has not timed out),
+     * undoes only {@code first}'s writes and runs {@code second}; if {@code second} retries too,
+     * the whole transaction blocks until something read by either has changed, then runs again.
+     * Joins an enclosing transaction, or runs as one of its own, like {@link #atomic(Supplier)};
+     * alternatives compose by nesting ({@code orElse(a, () -> orElse(b, c))}). An exception
+     * escaping either alternative propagates (undoing that alternative's writes, as a nested
+     * block's).
+     *
+     * <pre>{@code
+     * // whichever queue has a job, urgent first; blocks while both are empty
+     * Job job = Stm.orElse(() -> next(urgent), () -> next(normal));
+     *
+     * static Job next(Queue<Job> q) {
+     *     Job j = q.poll();
+     *     if (j == null) {
+     *         Stm.retry();
+     *     }
+     *     return j;
+     * }
+     * }</pre>
+     *
+     * @param first tried first
+     * @param second tried if {@code first} retries
+     * @param <T> the result type
+     * @return what the alternative that did not retry returned
+     * @throws NullPointerException if {@code first} or {@code second} is null
+     */
+    public static <T> T orElse(Supplier<T> first, Supplier<T> second) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        return ENGINE.orElse(first, second);
+    }
+
+    /**
+     * As {@link #orElse(Supplier, Supplier)}, for alternatives without a result.
+     *
+     * @param first tried first
+     * @param second tried if {@code first} retries
+     * @throws NullPointerException if {@code first} or {@code second} is null
+     */
+    public static void orElse(Runnable first, Runnable second) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        ENGINE.orElse(() -> {
+            first.run();
+            return null;
+        }, () -> {
+            second.run();
+            return null;
+        });
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.stm4j.spi;
 
 import io.stm4j.Store;
+import io.stm4j.collections.TxMap;
+import io.stm4j.collections.TxQueue;
+import io.stm4j.collections.TxSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -27,6 +30,41 @@ public interface StmProvider {
 
     /** @return the engine that runs transactions */
     TransactionEngine engine();
+
+    /**
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return a new empty {@link TxMap}
+     * @throws UnsupportedOperationException if this provider has no transactional collections
+     */
+    default <K, V> TxMap<K, V> createMap() {
+        throw unsupported(this, "TxMap");
+    }
+
+    /**
+     * @param <E> the element type
+     * @return a new empty {@link TxSet}
+     * @throws UnsupportedOperationException if this provider has no transactional collections
+     */
+    default <E> TxSet<E> createSet() {
+        throw unsupported(this, "TxSet");
+    }
+
+    /**
+     * @param capacity the most elements the queue holds ({@link Integer#MAX_VALUE}: unbounded),
+     *     at least 1 (the caller has checked it)
+     * @param <E> the element type
+     * @return a new empty {@link TxQueue}
+     * @throws UnsupportedOperationException if this provider has no transactional collections
+     */
+    default <E> TxQueue<E> createQueue(int capacity) {
+        throw unsupported(this, "TxQueue");
+    }
+
+    private static UnsupportedOperationException unsupported(StmProvider p, String what) {
+        return new UnsupportedOperationException("the stm4j provider " + p.getClass().getName()
+                + " has no " + what + "; use io.stm4j:stm-runtime");
+    }
 
     /**
      * @return the provider in use

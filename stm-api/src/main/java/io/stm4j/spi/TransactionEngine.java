@@ -37,4 +37,26 @@ public interface TransactionEngine {
     default boolean isAgentActive() {
         return false;
     }
+
+    /**
+     * Alternatives; the arguments are not null (the facade checks them).
+     *
+     * @param first tried first
+     * @param second tried if {@code first} retries
+     * @param <T> the result type
+     * @return what the alternative that did not retry returned
+     */
+    default <T> T orElse(Supplier<T> first, Supplier<T> second) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support Stm.orElse");
+    }
+
+    /**
+     * Block-and-retry with a timeout; the argument is not null and not negative (the facade
+     * checks it).
+     *
+     * @param timeout how long to wait for a change, from the first call in this transaction
+     */
+    default void retryFor(java.time.Duration timeout) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not support Stm.retryFor");
+    }
 }
