@@ -53,12 +53,21 @@ public final class Cell {
     }
 
     Cell(Object name, FieldMeta field, Object home, Object ref, long prim, StatsRecorder stats) {
+        this(name, field, home, ref, prim, 0L, stats);
+    }
+
+    /**
+     * @param since the clock value from which the initial value holds: 0 (always) for fields and
+     *     store keys; a collection's cell that replaces a retired one holds its initial value only
+     *     from when the retired one did ({@link CellAccess})
+     */
+    Cell(Object name, FieldMeta field, Object home, Object ref, long prim, long since, StatsRecorder stats) {
         this.name = name;
         this.field = field;
         this.home = home;
         this.stats = stats;
         this.hash = ThreadLocalRandom.current().nextInt() | 1;
-        this.head = new Version(ref, prim, 0L, 0L, null);
+        this.head = new Version(ref, prim, since, 0L, null);
     }
 
     boolean tryLock(Txn t) {

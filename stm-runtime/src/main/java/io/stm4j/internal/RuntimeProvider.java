@@ -1,6 +1,12 @@
 package io.stm4j.internal;
 
 import io.stm4j.Store;
+import io.stm4j.collections.TxMap;
+import io.stm4j.collections.TxQueue;
+import io.stm4j.collections.TxSet;
+import io.stm4j.internal.collections.TxHashMap;
+import io.stm4j.internal.collections.TxHashSet;
+import io.stm4j.internal.collections.TxLinkedQueue;
 import io.stm4j.spi.StmProvider;
 import io.stm4j.spi.TransactionEngine;
 
@@ -40,5 +46,20 @@ public final class RuntimeProvider implements StmProvider {
     @Override
     public TransactionEngine engine() {
         return Transactions.INSTANCE;
+    }
+
+    @Override
+    public <K, V> TxMap<K, V> createMap() {
+        return new TxHashMap<>();
+    }
+
+    @Override
+    public <E> TxSet<E> createSet() {
+        return new TxHashSet<>();
+    }
+
+    @Override
+    public <E> TxQueue<E> createQueue(int capacity) {
+        return new TxLinkedQueue<>(capacity);
     }
 }

@@ -1,6 +1,7 @@
 package io.stm4j.internal;
 
 import io.stm4j.spi.TransactionEngine;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -106,6 +107,42 @@ public final class Transactions implements TransactionEngine {
     @Override
     public void retry() {
         throw active("Stm.retry()").requestRetry();
+    }
+
+    @Override
+    public void retryFor(Duration timeout) {
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        active("Stm.retryFor").retryFor(nanos);
+    }
+
+    /**
+     * Runs {@code first} in a nested scope; if it asks to retry, takes that back (undoing only its
+     * scope) and runs {@code second} in another. Outside a transaction, the whole of it is one.
+     */
+    @Override
+    public <T> T orElse(Supplier<T> first, Supplier<T> second) {
+        if (!Txn.current().active()) {
+            return atomic(() -> orElse(first, second), -1, -1L, false);
+        }
+        Txn t = Txn.enter(-1, -1L, false);
+        int level = t.depth;
+        T result = null;
+        Throwable failure = null;
+        try {
+            result = first.get();
+        } catch (Throwable e) {
+            failure = e;
+        }
+        if (failure == ControlFlow.RETRY && t.abandonAlternative(level)) {
+            return atomic(second, -1, -1L, false);
+        }
+        exit(t, level, failure);
+        return result;
     }
 
     @Override

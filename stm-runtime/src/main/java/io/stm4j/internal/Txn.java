@@ -59,6 +59,11 @@ final class Txn extends Scopes {
     private int attempts;
     private boolean doomed;
     private boolean retryRequested;
+    /** When the first {@code Stm.retryFor} of this transaction was called ({@link System#nanoTime()}), if it was. */
+    private boolean retryForStarted;
+    private long retryForStart;
+    /** The earliest end of a {@code retryFor} wait asked for in this attempt; {@link Long#MAX_VALUE} if none. */
+    private long retryForWake = Long.MAX_VALUE;
 
     final RetryPolicy policy = new RetryPolicy();
     final AbortLog log = new AbortLog(thread);
@@ -130,6 +135,7 @@ final class Txn extends Scopes {
         this.readOnly = readOnly;
         this.recordReads = !readOnly;
         this.attempts = 0;
+        this.retryForStarted = false;
         releasePriority(); // a transaction whose end was lost to a stack overflow kept it
         log.begin();
         this.lostLevel = Integer.MAX_VALUE;
@@ -144,6 +150,7 @@ final class Txn extends Scopes {
         resetScopes();
         doomed = false;
         retryRequested = false;
+        retryForWake = Long.MAX_VALUE;
         alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
         hooks.clear();
         rv = GlobalClock.now();
@@ -282,19 +289,28 @@ final class Txn extends Scopes {
             return false;
         }
         log.recordAbort(Abort.RETRY, firstRead(), attempts);
-        if (nReads == 0) {
+        long wake = retryForWake;
+        if (nReads == 0 && wake == Long.MAX_VALUE) {
             end();
             throw new IllegalStateException("Stm.retry() called in a transaction that has read nothing:"
                     + " it would wait forever");
         }
         releasePriority();
+        long deadline = policy.deadline();
+        boolean wakeFirst = wake != Long.MAX_VALUE && (deadline == Long.MAX_VALUE || wake - deadline < 0);
         boolean changed;
         try {
-            changed = Blocking.awaitChange(this, policy.deadline());
+            changed = Blocking.awaitChange(this, wakeFirst ? wake : deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end();
             throw new StmException("interrupted while blocked in Stm.retry()", e);
+        }
+        if (!changed && wakeFirst) {
+            // A retryFor timed out with nothing changed: re-run, and this time it returns.
+            attempts--;
+            startAttempt();
+            return false;
         }
         if (!changed) {
             StmException timedOut = policy.retryTimedOut(attempts, conflictCell == null ? null : conflictCause());
@@ -351,6 +367,42 @@ final class Txn extends Scopes {
         Version v = snapshot(c);
         record(c);
         return v.prim;
+    }
+
+    /**
+     * Reads {@code c} in the snapshot without recording the read, for a check whose outcome no
+     * later commit can make false (a bounded queue's free room, which consumers only grow): the
+     * commit need not validate it, so it does not conflict with those commits.
+     */
+    Object readRefUnrecorded(Cell c) {
+        if (nWrites > 0) {
+            int i = findWrite(c);
+            if (i >= 0) {
+                return wRefs[i];
+            }
+        }
+        return snapshot(c).ref;
+    }
+
+    /** As {@link #readRefUnrecorded}, for a cell that holds a {@code long}. */
+    long readPrimUnrecorded(Cell c) {
+        if (nWrites > 0) {
+            int i = findWrite(c);
+            if (i >= 0) {
+                return wPrims[i];
+            }
+        }
+        return snapshot(c).prim;
+    }
+
+    /** @return the snapshot: reads see the versions committed at or before this clock value */
+    long snapshotStamp() {
+        return rv;
+    }
+
+    /** @return whether reads are recorded (read-write attempts), so that the commit validates them */
+    boolean recordsReads() {
+        return recordReads;
     }
 
     /** The key's version as this transaction sees it: the snapshot's, plus one if written here. */
@@ -444,6 +496,50 @@ final class Txn extends Scopes {
         retryRequested = true;
         alert = 1;
         return ControlFlow.RETRY;
+    }
+
+    /**
+     * {@code Stm.retryFor}: returns if {@code timeoutNanos} have passed since the first call of
+     * this transaction; otherwise asks to retry, waking by then at the latest.
+     *
+     * @param timeoutNanos not negative; {@link Long#MAX_VALUE} for a timeout too long to count
+     */
+    void retryFor(long timeoutNanos) {
+        checkDoomed();
+        long now = System.nanoTime();
+        if (!retryForStarted) {
+            retryForStarted = true;
+            retryForStart = now;
+        }
+        long waited = now - retryForStart;
+        if (waited >= timeoutNanos) {
+            return;
+        }
+        if (timeoutNanos <= Long.MAX_VALUE / 2) {
+            long end = retryForStart + timeoutNanos;
+            if (retryForWake == Long.MAX_VALUE || end - retryForWake < 0) {
+                retryForWake = end;
+            }
+        }
+        throw requestRetry();
+    }
+
+    /**
+     * {@code Stm.orElse}: the alternative whose scope is at {@code level} asked to retry. Undoes
+     * that scope's writes and hooks (as an exception would) and clears the request, keeping what
+     * it read: if the other alternative retries too, the transaction waits for a change to either.
+     *
+     * @return false if the retry cannot be taken back here (the scope is gone, or the attempt is
+     *     doomed): the caller then ends the scope with the signal, as for any other
+     */
+    boolean abandonAlternative(int level) {
+        if (!retryRequested || doomed || depth != level || lostLevel <= depth || depth < 2) {
+            return false;
+        }
+        retryRequested = false;
+        alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
+        undoScope(null);
+        return true;
     }
 
     // ------------------------------------------------------------------ writes
