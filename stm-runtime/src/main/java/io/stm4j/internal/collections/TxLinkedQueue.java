@@ -25,9 +25,10 @@ import java.util.function.Supplier;
  * element's node; {@link #tail} holds the last node (the sentinel when empty). A node's
  * {@code index} is one more than its predecessor's at the time it was appended, so the size is
  * {@code tail.index - head.index - removedInside}, where {@link #removedInside} counts the nodes
- * unlinked from the middle (by {@code remove(Object)} or an iterator) that the head has not passed
- * yet. A poll replaces the sentinel by a new one that takes the first node's index and shares its
- * {@code next} cell, so a taken element is not kept reachable.
+ * unlinked from the middle (by {@code remove(Object)} or an iterator) whose indexes still lie
+ * between the head's and the tail's (when the head or the tail moves over such a gap, the count
+ * drops by its width). A poll replaces the sentinel by a new one that takes the first node's
+ * index and shares its {@code next} cell, so a taken element is not kept reachable.
  *
  * <p><b>The two ends.</b> An offer reads and writes {@code tail} and the last node's {@code next};
  * a poll reads and writes {@code head} and reads the sentinel's {@code next}. They share a cell only
@@ -132,11 +133,19 @@ public final class TxLinkedQueue<E> extends AbstractQueue<E> implements TxQueue<
 
     /** Makes {@code first} (the sentinel's successor) the new sentinel, without its item. */
     private void advanceHead(Node sentinel, Node first) {
-        long skipped = first.index - sentinel.index - 1; // nodes unlinked from the middle before first
+        forgetRemovedBetween(sentinel, first);
+        CellAccess.set(head, new Node(null, first.index, first.next));
+    }
+
+    /**
+     * {@code from} and {@code to} are adjacent nodes, about to stop being counted apart (the head or
+     * the tail moves onto one of them): the nodes once unlinked from between them leave the count.
+     */
+    private void forgetRemovedBetween(Node from, Node to) {
+        long skipped = to.index - from.index - 1;
         if (skipped > 0) {
             CellAccess.setLong(removedInside, CellAccess.getLong(removedInside) - skipped);
         }
-        CellAccess.set(head, new Node(null, first.index, first.next));
     }
 
     /** In a transaction: unlinks {@code target} (whose predecessor is {@code pred}). */
@@ -145,6 +154,7 @@ public final class TxLinkedQueue<E> extends AbstractQueue<E> implements TxQueue<
         if (pred == sentinel) {
             advanceHead(sentinel, target);
         } else if (node(tail) == target) {
+            forgetRemovedBetween(pred, target);
             CellAccess.set(pred.next, null);
             CellAccess.set(tail, pred);
         } else {
