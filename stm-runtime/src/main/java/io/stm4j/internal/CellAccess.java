@@ -149,6 +149,15 @@ public final class CellAccess {
     }
 
     /**
+     * Runs {@code body} as a scope of its own, nested in the current transaction or as a
+     * transaction outside one: if it throws, its writes are undone even when the caller catches the
+     * exception inside an enclosing transaction. For bulk operations that promise all or nothing.
+     */
+    public static <T> T allOrNothing(Supplier<T> body) {
+        return Transactions.atomic(body, -1, -1L, false);
+    }
+
+    /**
      * Runs {@code r} after the current transaction commits, or now outside one.
      */
     public static void afterCommitOrNow(Runnable r) {

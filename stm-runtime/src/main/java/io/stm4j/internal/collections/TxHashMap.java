@@ -278,7 +278,7 @@ public final class TxHashMap<K, V> extends AbstractMap<K, V> implements TxMap<K,
             Objects.requireNonNull(e.getKey(), "key");
             Objects.requireNonNull(e.getValue(), "value");
         }
-        call(() -> {
+        CellAccess.allOrNothing(() -> {
             m.forEach(this::put);
             return null;
         });

@@ -339,7 +339,8 @@ public final class TxLinkedQueue<E> extends AbstractQueue<E> implements TxQueue<
     /**
      * Adds every element of {@code c} in one transaction: all or nothing (a {@code null} among them,
      * or no room for all of them in a bounded queue, adds none), where {@code LinkedBlockingQueue}
-     * would keep those added before the failure.
+     * would keep those added before the failure. Inside a transaction too: a caller that catches
+     * the exception finds none of them added.
      */
     @Override
     public boolean addAll(Collection<? extends E> c) {
@@ -351,7 +352,7 @@ public final class TxLinkedQueue<E> extends AbstractQueue<E> implements TxQueue<
         for (E e : items) {
             element(e);
         }
-        return call(() -> {
+        return CellAccess.allOrNothing(() -> {
             for (E e : items) {
                 if (!tryOffer(e)) {
                     throw new IllegalStateException("Queue full");
