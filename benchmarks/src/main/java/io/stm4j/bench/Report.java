@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Turns a JMH run of {@link StmBench} into an engine × workload table (Markdown) of ops/s, with
- * the ratio of stm4j to the best STM peer per workload.
+ * the ratio of stm4j to the best STM peer per workload; {@code CollectionBench} gets a table of
+ * its own, other benchmarks a line each.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.stm4j.bench.Report results.csv [jmh-output.log]}.
  * With the log, benchmarks that failed (an invariant broken at teardown, an exception) show as
@@ -39,12 +40,21 @@ public final class Report {
         Set<String> workloads = new LinkedHashSet<>(WORKLOADS);
         Set<String> seenEngines = new LinkedHashSet<>();
         List<String> micro = new java.util.ArrayList<>();
+        Map<String, Map<String, Double>> collections = new LinkedHashMap<>();
         List<String> lines = Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8);
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             if (line.isBlank()) {
                 continue;
             }
             List<String> f = csv(line);
+            if (f.get(0).contains(".CollectionBench.")) {
+                if (!f.get(0).contains(":")) { // a group's per-method rows are in its total
+                    String workload = f.get(0).substring(f.get(0).lastIndexOf('.') + 1);
+                    collections.computeIfAbsent(workload, k -> new LinkedHashMap<>())
+                            .put(f.size() > 7 ? f.get(7) : "-", Double.parseDouble(f.get(4)));
+                }
+                continue;
+            }
             if (!f.get(0).contains(".StmBench.")) {
                 // a micro-benchmark: reported as it is, in its own unit
                 String params = f.size() > 7 ? " [" + String.join(", ", f.subList(7, f.size())) + "]" : "";
@@ -79,11 +89,14 @@ public final class Report {
         if (!micro.isEmpty()) {
             out.append("Micro-benchmarks (median of iterations is JMH's score; ± is its 99.9% error):\n");
             micro.forEach(m -> out.append(m).append('\n'));
-            if (scores.isEmpty()) {
-                System.out.print(out);
-                return;
-            }
             out.append('\n');
+        }
+        if (!collections.isEmpty()) {
+            out.append(collectionTable(collections)).append('\n');
+        }
+        if (scores.isEmpty() && failures.isEmpty()) {
+            System.out.print(out);
+            return;
         }
         out.append("| engine |");
         for (String w : workloads) {
@@ -135,6 +148,49 @@ public final class Report {
         if (!failures.isEmpty()) {
             System.exit(2);
         }
+    }
+
+    /**
+     * The {@code CollectionBench} table: engine × workload ops/s, with stm4j's ratio to the best
+     * STM peer (in-transaction workloads) and to the JDK collection (single operations, queues).
+     */
+    private static String collectionTable(Map<String, Map<String, Double>> scores) {
+        List<String> order = List.of("stm4j-agent", "stm4j", "scalastm", "multiverse", "chm", "lbq");
+        Set<String> engines = new LinkedHashSet<>(order);
+        Set<String> seen = new LinkedHashSet<>();
+        scores.values().forEach(m -> seen.addAll(m.keySet()));
+        engines.addAll(seen);
+        engines.retainAll(seen);
+        StringBuilder out = new StringBuilder("Collections (CollectionBench, ops/s summed over threads):\n\n| engine |");
+        scores.keySet().forEach(w -> out.append(' ').append(w).append(" |"));
+        out.append("\n| --- |");
+        scores.keySet().forEach(w -> out.append(" ---: |"));
+        out.append('\n');
+        for (String e : engines) {
+            out.append("| ").append(e).append(" |");
+            scores.values().forEach(m -> out.append(' ').append(m.containsKey(e) ? ops(m.get(e)) : "").append(" |"));
+            out.append('\n');
+        }
+        for (String mine : List.of("stm4j-agent", "stm4j")) {
+            if (!engines.contains(mine)) {
+                continue;
+            }
+            out.append("| ").append(mine).append(" / best STM peer |");
+            scores.values().forEach(m -> {
+                String best = bestPeer(m);
+                out.append(' ').append(best == null || !m.containsKey(mine) ? "—"
+                        : String.format(Locale.ROOT, "%.2f× %s", m.get(mine) / m.get(best), best)).append(" |");
+            });
+            out.append('\n');
+        }
+        out.append("| stm4j / JDK collection |");
+        scores.values().forEach(m -> {
+            Double jdk = m.containsKey("chm") ? m.get("chm") : m.get("lbq");
+            out.append(' ').append(jdk == null || !m.containsKey("stm4j") ? "—"
+                    : String.format(Locale.ROOT, "%.2f×", m.get("stm4j") / jdk)).append(" |");
+        });
+        out.append('\n');
+        return out.toString();
     }
 
     private static double parseOrNaN(String s) {
