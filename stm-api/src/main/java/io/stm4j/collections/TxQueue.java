@@ -13,7 +13,12 @@ import java.util.concurrent.BlockingQueue;
  *       {@code put()} on a full one call {@code Stm.retry()}: the transaction blocks until the
  *       queue (or anything else it read) changes. The timed {@code poll} and {@code offer} use
  *       {@code Stm.retryFor}: once the timeout has passed they return {@code null} /
- *       {@code false} and the transaction goes on.</li>
+ *       {@code false} and the transaction goes on. All the timed calls of one transaction share
+ *       one {@code retryFor} clock, started by the first of them (see {@code Stm.retryFor}): a
+ *       second timed call waits only for what is left of the first one's timeout. None of these
+ *       calls throws {@link InterruptedException} inside a transaction: an interrupt while it
+ *       waits ends the whole transaction with an {@code StmException} whose cause is the
+ *       {@code InterruptedException}, with the thread's interrupt flag set again.</li>
  *   <li>Outside a transaction every call is one transaction of its own; {@code take()} and
  *       {@code put()} block, without spinning, as any {@code BlockingQueue}'s do, and throw
  *       {@link InterruptedException} when interrupted.</li>

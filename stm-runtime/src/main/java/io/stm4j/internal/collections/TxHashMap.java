@@ -636,26 +636,39 @@ public final class TxHashMap<K, V> extends AbstractMap<K, V> implements TxMap<K,
         }
     }
 
+    /** The entries' iterator seen through {@code part} (the key or the value); {@code remove} removes the entry. */
+    private <T> Iterator<T> entriesAs(Function<Map.Entry<K, V>, T> part) {
+        Iterator<Map.Entry<K, V>> it = new Entries();
+        return new Iterator<T>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public T next() {
+                return part.apply(it.next());
+            }
+
+            @Override
+            public void remove() {
+                it.remove();
+            }
+        };
+    }
+
+    /** {@link Set#equals} for a view that is a set: the same size and all of {@code o}'s elements, in one snapshot. */
+    private boolean setEquals(Set<?> view, Object o) {
+        return o == view || o instanceof Set && read(() -> {
+            Set<?> s = (Set<?>) o;
+            return s.size() == size() && view.containsAll(s);
+        });
+    }
+
     private final class KeySet extends View<K> implements Set<K> {
         @Override
         public Iterator<K> iterator() {
-            Iterator<Map.Entry<K, V>> it = new Entries();
-            return new Iterator<K>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public K next() {
-                    return it.next().getKey();
-                }
-
-                @Override
-                public void remove() {
-                    it.remove();
-                }
-            };
+            return entriesAs(Map.Entry::getKey);
         }
 
         @Override
@@ -670,10 +683,7 @@ public final class TxHashMap<K, V> extends AbstractMap<K, V> implements TxMap<K,
 
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Set && read(() -> {
-                Set<?> s = (Set<?>) o;
-                return s.size() == size() && containsAll(s);
-            });
+            return setEquals(this, o);
         }
 
         @Override
@@ -691,23 +701,7 @@ public final class TxHashMap<K, V> extends AbstractMap<K, V> implements TxMap<K,
     private final class Values extends View<V> {
         @Override
         public Iterator<V> iterator() {
-            Iterator<Map.Entry<K, V>> it = new Entries();
-            return new Iterator<V>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public V next() {
-                    return it.next().getValue();
-                }
-
-                @Override
-                public void remove() {
-                    it.remove();
-                }
-            };
+            return entriesAs(Map.Entry::getValue);
         }
 
         @Override
@@ -745,10 +739,7 @@ public final class TxHashMap<K, V> extends AbstractMap<K, V> implements TxMap<K,
 
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Set && read(() -> {
-                Set<?> s = (Set<?>) o;
-                return s.size() == size() && containsAll(s);
-            });
+            return setEquals(this, o);
         }
 
         @Override
