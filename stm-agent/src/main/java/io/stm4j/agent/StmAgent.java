@@ -19,7 +19,9 @@ import java.util.List;
  * classes whose name starts with the prefix alone. An unknown argument stops the JVM with an error
  * naming it. The application's class path must hold {@code stm-runtime} (and {@code stm-api}); when it
  * does not, the agent stops the JVM with a message saying so. Attaching the agent a second time is
- * refused with an error naming both attachments.
+ * refused with an error naming both attachments. Started with {@code -javaagent}, each of these
+ * stops the JVM with one line on standard error, {@code stm4j: <what is wrong>}, and exit status 1;
+ * attached later ({@link #agentmain}), it is thrown to whoever attached it.
  *
  * <p>The agent rewrites a class when it is first loaded. Classes already loaded when it arrives
  * ({@link #install()}) are not rewritten: accesses to their {@code @Shared} fields stay plain, and
@@ -45,7 +47,14 @@ public final class StmAgent {
         if (copy != null) {
             LOG.log(System.Logger.Level.WARNING, copy);
         }
-        start(args, inst, "-javaagent");
+        try {
+            start(args, inst, "-javaagent");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // The JVM would abort (status 134) under a stack of its own internals; one line is enough.
+            System.err.println("stm4j: " + e.getMessage());
+            System.err.flush();
+            System.exit(1);
+        }
     }
 
     /**

@@ -175,7 +175,7 @@ public final class EngineProbe {
     }
 
     /**
-     * Sends the engine's warnings (the long-retry warning) to {@code sink} instead of SLF4J until
+     * Sends the engine's warnings (the long-retry warning) to {@code sink} instead of the logger until
      * {@code close()}.
      */
     public static AutoCloseable captureWarnings(Consumer<String> sink) {

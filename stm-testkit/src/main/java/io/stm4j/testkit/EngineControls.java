@@ -23,7 +23,7 @@ public final class EngineControls {
     }
 
     /**
-     * Sends the engine's warnings (such as the long-retry warning) to {@code sink} instead of SLF4J
+     * Sends the engine's warnings (such as the long-retry warning) to {@code sink} instead of the logger
      * until {@code close()}.
      *
      * @param sink receives each warning's message

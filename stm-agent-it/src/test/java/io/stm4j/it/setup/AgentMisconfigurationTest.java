@@ -190,32 +190,41 @@ class AgentMisconfigurationTest {
         return Files.isDirectory(source) ? flatJar(name, manifest(), source) : source;
     }
 
+    /**
+     * A refused -javaagent start: exit status 1 and one line, {@code stm4j: ...}, on standard error;
+     * no stack trace, no JVM abort (status 134), and the application never ran.
+     */
+    private static void assertOneLineAndStatusOne(Run run) {
+        assertThat(run.exit).as("%s", run).isEqualTo(1);
+        assertThat(run.output.strip().lines()).as("%s", run).hasSize(1);
+        assertThat(run.output).as("%s", run).startsWith("stm4j: ").doesNotContain("\tat ")
+                .doesNotContain("stm4j agent: ");
+    }
+
     // ------------------------------------------------------------------ the cases
 
     @Test
     void anUnknownArgumentStopsTheJvmNamingIt() throws Exception {
         Run run = java("-javaagent:" + agentJar() + "=verbos", "-cp", classPath(TEST_CLASSES, RUNTIME, API), PROBE);
-        assertThat(run.exit).as("%s", run).isNotZero();
-        assertThat(run.output).contains("unknown stm4j agent argument 'verbos'; known arguments: verbose,")
-                .doesNotContain("stm4j agent: ");
+        assertOneLineAndStatusOne(run);
+        assertThat(run.output).startsWith("stm4j: unknown stm4j agent argument 'verbos'; known arguments: verbose,");
     }
 
     @Test
     void theAgentAttachedTwiceStopsTheJvmNamingBothStarts() throws Exception {
         Run run = java("-javaagent:" + agentJar(), "-javaagent:" + agentJar() + "=verbose",
                 "-cp", classPath(TEST_CLASSES, RUNTIME, API), PROBE);
-        assertThat(run.exit).as("%s", run).isNotZero();
-        assertThat(run.output).contains("the stm4j agent is already active (started by -javaagent);"
-                + " this second start (-javaagent) is refused").contains("JAVA_TOOL_OPTIONS")
-                .doesNotContain("stm4j agent: ");
+        assertOneLineAndStatusOne(run);
+        assertThat(run.output).startsWith("stm4j: the stm4j agent is already active (started by -javaagent);"
+                + " this second start (-javaagent) is refused").contains("JAVA_TOOL_OPTIONS");
     }
 
     @Test
     void aMissingRuntimeStopsTheJvmSayingWhatToPutOnTheClassPath() throws Exception {
         Run run = java("-javaagent:" + agentJar(), "-cp", classPath(TEST_CLASSES), PROBE);
-        assertThat(run.exit).as("%s", run).isNotZero();
+        assertOneLineAndStatusOne(run);
         assertThat(run.output)
-                .contains("the stm4j agent cannot start: stm-runtime (io.stm4j.internal.AgentSupport) and"
+                .startsWith("stm4j: the stm4j agent cannot start: stm-runtime (io.stm4j.internal.AgentSupport) and"
                         + " stm-api (io.stm4j.Shared) not found on the class path the agent sees")
                 .contains("put stm-runtime-<version>.jar and stm-api-<version>.jar on the JVM's class path")
                 .doesNotContain("NoClassDefFoundError");
@@ -238,7 +247,7 @@ class AgentMisconfigurationTest {
             put(jar, seen, "BOOT-INF/lib/stm-api.jar", Files.readAllBytes(asJar(API, "api.jar")), true);
         }
         Run run = java("-javaagent:" + agentJar(), "-jar", boot.toString());
-        assertThat(run.exit).as("%s", run).isNotZero();
+        assertOneLineAndStatusOne(run);
         assertThat(run.output).contains("stm-runtime (io.stm4j.internal.AgentSupport)")
                 .contains("not found on the class path the agent sees")
                 .contains("Spring Boot's BOOT-INF/lib")
@@ -274,5 +283,22 @@ class AgentMisconfigurationTest {
         assertThat(run.output)
                 .contains("stm4j agent: active, rewritten: true, n=2")
                 .doesNotContain("WARNING");
+    }
+
+    /**
+     * The README's run command exactly (agent, application, stm-runtime and stm-api: no logging
+     * library): a transaction that aborts past {@code stm4j.warnAfterRetries} logs its warning
+     * through {@code System.Logger} (here to java.util.logging's console) and goes on to commit.
+     */
+    @Test
+    void theLongRetryWarningNeedsNoLoggingLibrary() throws Exception {
+        Run run = java("-Dstm4j.warnAfterRetries=2", "-javaagent:" + agentJar(),
+                "-cp", classPath(TEST_CLASSES, RUNTIME, API), RetryWarningProbe.class.getName());
+        assertThat(run.exit).as("%s", run).isZero();
+        assertThat(run.output).as("%s", run)
+                .contains("WARNING: stm4j: the transaction in " + RetryWarningProbe.class.getName()
+                        + ".incrementLosingThreeTimes has aborted 2 times in a row")
+                .contains("retry probe: done, n=4, attempts=4")
+                .doesNotContain("NoClassDefFoundError").doesNotContain("Exception");
     }
 }
