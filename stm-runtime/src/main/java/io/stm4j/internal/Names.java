@@ -35,6 +35,10 @@ public final class Names {
     public static final String SHARED_DESC = "Lio/stm4j/Shared;";
     /** {@code io.stm4j.Atomic}, as a descriptor. */
     public static final String ATOMIC_DESC = "Lio/stm4j/Atomic;";
+    /** {@link Rewritten}, as a descriptor: the mark of a class stm4j has rewritten. */
+    public static final String REWRITTEN_DESC = "Lio/stm4j/internal/Rewritten;";
+    /** The resource that build-time weaving writes beside the classes it wove, one class name a line. */
+    public static final String WOVEN_RESOURCE = "META-INF/stm4j/woven";
     /** {@code io.stm4j.Atomic}, binary name. */
     public static final String ATOMIC = "io.stm4j.Atomic";
 

@@ -96,7 +96,7 @@ public final class Transactions implements TransactionEngine {
 
     @Override
     public boolean isAgentActive() {
-        return AgentSupport.isActive();
+        return AgentSupport.isActive() || AgentSupport.wovenClassesPresent();
     }
 
     @Override

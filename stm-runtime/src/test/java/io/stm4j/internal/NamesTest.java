@@ -23,6 +23,7 @@ class NamesTest {
         assertThat(Names.SHARED_DESC).isEqualTo("L" + internal(Shared.class) + ";");
         assertThat(Names.ATOMIC_DESC).isEqualTo("L" + internal(Atomic.class) + ";");
         assertThat(Names.ATOMIC).isEqualTo(Atomic.class.getName());
+        assertThat(Names.REWRITTEN_DESC).isEqualTo("L" + internal(Rewritten.class) + ";");
     }
 
     @Test

@@ -12,15 +12,20 @@ import java.util.List;
 final class ConstantPoolScan {
     private static final byte[] SHARED = Names.SHARED_DESC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     private static final byte[] ATOMIC = Names.ATOMIC_DESC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static final byte[] REWRITTEN = Names.REWRITTEN_DESC.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     final boolean mentionsAnnotations;
+    /** Whether stm4j rewrote the class already (it carries {@code @Rewritten}: woven at build time). */
+    final boolean rewritten;
     /** Internal names of the owners of every field reference, without duplicates. */
     final List<String> fieldOwners;
     /** Whether the class refers to {@code Object.clone()} (a {@code super.clone()} call). */
     final boolean callsObjectClone;
 
-    private ConstantPoolScan(boolean mentionsAnnotations, List<String> fieldOwners, boolean callsObjectClone) {
+    private ConstantPoolScan(boolean mentionsAnnotations, boolean rewritten, List<String> fieldOwners,
+                             boolean callsObjectClone) {
         this.mentionsAnnotations = mentionsAnnotations;
+        this.rewritten = rewritten;
         this.fieldOwners = fieldOwners;
         this.callsObjectClone = callsObjectClone;
     }
@@ -33,6 +38,7 @@ final class ConstantPoolScan {
         int[] methodrefs = new int[count];
         int nMethodrefs = 0;
         boolean mentions = false;
+        boolean rewritten = false;
         int p = 10;
         for (int i = 1; i < count; i++) {
             int tag = b[p] & 0xFF;
@@ -43,6 +49,9 @@ final class ConstantPoolScan {
                     if (!mentions && (len == SHARED.length && equalsAt(b, p + 3, SHARED)
                             || len == ATOMIC.length && equalsAt(b, p + 3, ATOMIC))) {
                         mentions = true;
+                    }
+                    if (len == REWRITTEN.length && equalsAt(b, p + 3, REWRITTEN)) {
+                        rewritten = true;
                     }
                     p += 3 + len;
                     break;
@@ -91,7 +100,7 @@ final class ConstantPoolScan {
             clone = "clone".equals(utf8(b, offsets[u2(b, nameAndType + 1)]))
                     && "java/lang/Object".equals(utf8(b, offsets[u2(b, classEntry + 1)]));
         }
-        return new ConstantPoolScan(mentions, owners, clone);
+        return new ConstantPoolScan(mentions, rewritten, owners, clone);
     }
 
     private static int u2(byte[] b, int p) {

@@ -2,6 +2,7 @@ package io.stm4j.agent.internal;
 
 import io.stm4j.internal.Names;
 import java.util.List;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -46,6 +47,17 @@ final class FieldRewriter extends ClassVisitor {
 
     private boolean needsPrologue() {
         return !shared.isEmpty() || !misuses.isEmpty();
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName,
+                      String[] interfaces) {
+        super.visit(version, access, name, signature, superName, interfaces);
+        // marks the class as rewritten: an agent that meets it woven at build time leaves it alone
+        AnnotationVisitor mark = super.visitAnnotation(Names.REWRITTEN_DESC, false);
+        if (mark != null) {
+            mark.visitEnd();
+        }
     }
 
     @Override

@@ -3,6 +3,9 @@ package io.stm4j.agent.internal;
 import io.stm4j.internal.Names;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -53,9 +56,67 @@ public final class StmTransformer implements ClassFileTransformer {
         if (className == null || classBeingRedefined != null || ignored(className)) {
             return null;
         }
+        try {
+            return process(loader, className, bytes, m -> LOG.log(System.Logger.Level.ERROR, "stm4j: " + m));
+        } catch (ScanFailed e) {
+            LOG.log(System.Logger.Level.WARNING, "stm4j: could not scan " + className.replace('/', '.')
+                    + "; left as it is", e.getCause());
+            return null;
+        } catch (RewriteFailed e) {
+            String message = "stm4j agent could not rewrite " + className.replace('/', '.') + ": " + e.getCause()
+                    + " (its @Shared fields and @Atomic methods would not be transactional, so it is not loaded;"
+                    + " if it needs nothing of stm4j, leave it out with the agent argument exclude=<its package"
+                    + " or class prefix>, otherwise report this message)";
+            LOG.log(System.Logger.Level.ERROR, message, e.getCause());
+            return poisoned(bytes, message);
+        }
+    }
+
+    /**
+     * Rewrites one class file at build time, as {@link #transform} would when the class loads.
+     *
+     * @param loader finds the class files of the classes this one refers to (its own directory and
+     *     its dependencies)
+     * @param className the class's internal name
+     * @param bytes its class file
+     * @return the rewritten class file, or null when the class needs no rewriting (or is already woven)
+     * @throws IllegalStateException if the class cannot be read or rewritten, or misuses stm4j (each
+     *     misuse named), so that the build fails instead of producing a class that fails at run time
+     */
+    public byte[] weave(ClassLoader loader, String className, byte[] bytes) {
+        if (ignored(className)) {
+            return null;
+        }
+        List<String> misuses = new ArrayList<>();
+        byte[] out;
+        try {
+            out = process(loader, className, bytes, misuses::add);
+        } catch (ScanFailed | RewriteFailed e) {
+            throw new IllegalStateException("stm4j could not weave " + className.replace('/', '.') + ": "
+                    + e.getCause(), e.getCause());
+        }
+        if (!misuses.isEmpty()) {
+            throw new IllegalStateException("stm4j: " + String.join("; ", misuses));
+        }
+        return out;
+    }
+
+    /**
+     * @param bytes a class file
+     * @return whether stm4j rewrote it (it carries the {@code @Rewritten} mark)
+     */
+    public static boolean isMarkedRewritten(byte[] bytes) {
+        return ConstantPoolScan.of(bytes).rewritten;
+    }
+
+    /** The rewritten class, or null for one to leave alone; misuses go to {@code misuses}. */
+    private byte[] process(ClassLoader loader, String className, byte[] bytes, Consumer<String> misuses) {
         ClassInfo self;
         try {
             ConstantPoolScan scan = ConstantPoolScan.of(bytes);
+            if (scan.rewritten) {
+                return null; // woven at build time: never rewrite a class twice
+            }
             if (!relevant(loader, className, bytes, scan)) {
                 // nothing of stm4j's, but its super.clone() may copy a subclass's @Shared fields
                 return scan.callsObjectClone && CloneCalls.bridgeVisibleFrom(loader)
@@ -64,13 +125,9 @@ public final class StmTransformer implements ClassFileTransformer {
             self = ClassInfo.parse(bytes);
             index.remember(loader, self);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "stm4j: could not scan " + className.replace('/', '.')
-                    + "; left as it is", e);
-            return null;
+            throw new ScanFailed(e);
         }
-        for (String m : self.misuses()) {
-            LOG.log(System.Logger.Level.ERROR, "stm4j: " + m);
-        }
+        self.misuses().forEach(misuses);
         try {
             byte[] out = rewrite(loader, className, bytes, self);
             if (options.verbose) {
@@ -78,12 +135,23 @@ public final class StmTransformer implements ClassFileTransformer {
             }
             return out;
         } catch (Throwable e) {
-            String message = "stm4j agent could not rewrite " + className.replace('/', '.') + ": " + e
-                    + " (its @Shared fields and @Atomic methods would not be transactional, so it is not loaded;"
-                    + " if it needs nothing of stm4j, leave it out with the agent argument exclude=<its package"
-                    + " or class prefix>, otherwise report this message)";
-            LOG.log(System.Logger.Level.ERROR, message, e);
-            return poisoned(bytes, message);
+            throw new RewriteFailed(e);
+        }
+    }
+
+    private static final class ScanFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ScanFailed(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    private static final class RewriteFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RewriteFailed(Throwable cause) {
+            super(cause);
         }
     }
 
