@@ -2,6 +2,7 @@ package io.stm4j.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stm4j.StmException;
 import io.stm4j.examples.InventoryExample.Line;
 import io.stm4j.examples.InventoryExample.Order;
 import io.stm4j.examples.InventoryExample.Pick;
@@ -151,6 +152,30 @@ class InventoryExampleIT {
         assertThat(picker.isAlive()).isFalse();
         assertThat(picked.get().order()).isEqualTo(order);
         assertThat(w.stock.get("sku-03")).isEqualTo(38);
+    }
+
+    @Test
+    void anInterruptedPickerEndsWithAnStmExceptionNotAnInterruptedException() throws Exception {
+        Warehouse w = new Warehouse();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> flagSet = new AtomicReference<>();
+        Thread picker = new Thread(() -> {
+            try {
+                while (true) {
+                    w.fulfilNext(); // both queues stay empty: it waits in Stm.retryFor, or comes back IDLE
+                }
+            } catch (RuntimeException e) {
+                thrown.set(e);
+                flagSet.set(Thread.currentThread().isInterrupted());
+            }
+        }, "picker");
+        picker.start();
+        picker.interrupt(); // whether it arrives before or during the wait, the wait ends the transaction
+        picker.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(picker.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(StmException.class).hasCauseInstanceOf(InterruptedException.class);
+        assertThat(flagSet.get()).isTrue();
+        assertThat(w.lastTicket).isZero();
     }
 
     @Test
