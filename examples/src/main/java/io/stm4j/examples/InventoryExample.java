@@ -270,6 +270,7 @@ public final class InventoryExample {
         long shipped;
         long rejected;
         long rejectedAfterTakingStock;
+        /** Calls that came back without an order because Stm.retryFor ran out (the last one sends the picker home). */
         long idle;
         long rushWaitNanos;
         long rushPicks;
@@ -342,9 +343,10 @@ public final class InventoryExample {
         out.printf("%d SKUs of %d units each (%d discontinued: never restocked). %d desks each place %s orders of%n"
                         + "1..%d lines of 1..%d units into a TxQueue of %d (one in %d into a rush TxQueue of %d); put()%n"
                         + "blocks a desk while its queue is full. %d pickers take the next order with Stm.orElse, rush%n"
-                        + "first, waiting with Stm.retryFor(%d ms) while both are empty, and ship all of its lines%n"
-                        + "from a TxMap of stock in the same @Atomic transaction, or reject it whole: the nested @Atomic%n"
-                        + "ship() throws OutOfStock, undoing what it took. A restocker adds %d units to a SKU below %d.%n%n",
+                        + "first, waiting with Stm.retryFor(%d ms) while both are empty (and going home when that runs%n"
+                        + "out after the desks have closed), and ship all of its lines from a TxMap of stock in the same%n"
+                        + "@Atomic transaction, or reject it whole: the nested @Atomic ship() throws OutOfStock, undoing%n"
+                        + "what it took. A restocker adds %d units to a SKU below %d, waiting with Stm.retry().%n%n",
                 SKUS, INITIAL_STOCK, DISCONTINUED, DESKS, Table.n(ordersPerDesk), MAX_LINES, MAX_QUANTITY,
                 QUEUE_CAPACITY, RUSH_ONE_IN, RUSH_CAPACITY, PICKERS, IDLE.toMillis(), REFILL, LOW);
         Warehouse warehouse = new Warehouse();
@@ -381,11 +383,11 @@ public final class InventoryExample {
             pickerThreads.add(new Thread(() -> untilInterrupted(() -> {
                 while (true) {
                     Pick pick = warehouse.fulfilNext();
-                    if (pick == Pick.GO_HOME) {
-                        return;
-                    }
-                    if (pick == Pick.IDLE) {
-                        picker.idle++;
+                    if (pick == Pick.IDLE || pick == Pick.GO_HOME) {
+                        picker.idle++; // Stm.retryFor ran out: no order for IDLE
+                        if (pick == Pick.GO_HOME) {
+                            return;
+                        }
                     } else {
                         picker.record(pick);
                     }
@@ -564,7 +566,7 @@ public final class InventoryExample {
         stock.rule().row("all", sums[0], sums[1], sums[2], sums[3], sums[4]).print(out);
         out.println();
 
-        Table threads = new Table("thread", "orders placed", "  rush", "shipped", "rejected", "came back idle");
+        Table threads = new Table("thread", "orders placed", "  rush", "shipped", "rejected", "retryFor ran out");
         for (Desk d : r.desks) {
             threads.row(d.name, d.placed, d.rush, "", "", "");
         }
