@@ -2,7 +2,7 @@
 # Runs one of the stm4j examples with the agent attached, building what it needs first.
 #
 #   ./run-demo.sh                      the bank example
-#   ./run-demo.sh philosophers         or: bank, booking, buffer
+#   ./run-demo.sh philosophers         or: bank, booking, buffer, inventory
 #   ./run-demo.sh buffer 20000         an optional size follows the name
 #
 # Needs JDK 17+ and Maven 3.8+ (the java and mvn on PATH, or JAVA_HOME).

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Runs one example: {@code Main [bank|philosophers|booking|buffer] [size]}; the default is bank.
+ * Runs one example: {@code Main [bank|philosophers|booking|buffer|inventory] [size]}; the default is bank.
  * Every example prints what it does as it runs, a summary table, and a verdict; the exit status is
  * non-zero when an invariant the example checks was broken.
  */
@@ -36,6 +36,12 @@ public final class Main {
             @Override
             boolean run(int size, PrintStream out) throws Exception {
                 return BufferExample.run(size, out).ok();
+            }
+        },
+        INVENTORY("inventory", "size = orders per desk", 5_000) {
+            @Override
+            boolean run(int size, PrintStream out) throws Exception {
+                return InventoryExample.run(size, out).ok();
             }
         };
 

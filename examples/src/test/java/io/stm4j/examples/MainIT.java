@@ -31,7 +31,8 @@ class MainIT {
         Captured unknown = Captured.main("banks");
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.output()).contains("usage: ./run-demo.sh [example] [size]")
-                .contains("bank ").contains("philosophers ").contains("booking ").contains("buffer ");
+                .contains("bank ").contains("philosophers ").contains("booking ").contains("buffer ")
+                .contains("inventory ");
         Captured badSize = Captured.main("buffer", "lots");
         assertThat(badSize.status()).isEqualTo(2);
         assertThat(badSize.output()).contains("size must be a positive number, was 'lots'");
