@@ -101,9 +101,10 @@ public final class Main {
             }
         }
         if (!Stm.isAgentActive()) {
-            // Without the agent, @Shared fields would be plain fields: refuse rather than mislead.
-            out.println("The stm4j agent is not active: start the JVM with -javaagent:stm-agent/target/"
-                    + "stm-agent-<version>.jar, as ./run-demo.sh does.");
+            // Neither agent nor weaving: @Shared fields would be plain fields; refuse rather than mislead.
+            out.println("The stm4j agent is not active and these classes are not woven: start the JVM with"
+                    + " -javaagent:stm-agent/target/stm-agent-<version>.jar, as ./run-demo.sh does, or build"
+                    + " them with the stm4j-maven-plugin (mvn package does).");
             return 1;
         }
         out.printf("== stm4j example: %s (size %s) ==%n%n", example.name, Table.n(size));
