@@ -8,11 +8,12 @@ import java.lang.annotation.Target;
 /**
  * The mark stm4j puts on every class it rewrites (at load time by the agent, or at build time by
  * weaving), so that a class woven at build time is not rewritten again by an agent that is also
- * attached. Kept in the class file only: nothing reads it at run time.
+ * attached; and so that the runtime, when an {@code @Atomic} method calls {@code Stm.retry()} or
+ * {@code Stm.afterCommit} with no transaction running, can tell a class nothing rewrote.
  *
  * <p>Not API: public for the agent.
  */
-@Retention(RetentionPolicy.CLASS)
+@Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 public @interface Rewritten {
 }

@@ -35,31 +35,37 @@ public final class RuntimeProvider implements StmProvider {
 
     @Override
     public Store createStore() {
+        Unrewritten.reportOnce();
         return new VersionedStore(null);
     }
 
     @Override
     public Store defaultStore() {
+        Unrewritten.reportOnce();
         return DefaultStore.INSTANCE;
     }
 
     @Override
     public TransactionEngine engine() {
+        Unrewritten.reportOnce();
         return Transactions.INSTANCE;
     }
 
     @Override
     public <K, V> TxMap<K, V> createMap() {
+        Unrewritten.reportOnce();
         return new TxHashMap<>();
     }
 
     @Override
     public <E> TxSet<E> createSet() {
+        Unrewritten.reportOnce();
         return new TxHashSet<>();
     }
 
     @Override
     public <E> TxQueue<E> createQueue(int capacity) {
+        Unrewritten.reportOnce();
         return new TxLinkedQueue<>(capacity);
     }
 }

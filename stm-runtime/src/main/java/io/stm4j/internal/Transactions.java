@@ -165,6 +165,13 @@ public final class Transactions implements TransactionEngine {
     private static Txn active(String what) {
         Txn t = Txn.current();
         if (!t.active()) {
+            String caller = Unrewritten.annotatedCaller();
+            if (caller != null) {
+                throw new IllegalStateException(what + " called from " + caller + " that stm4j never rewrote, so"
+                        + " no transaction is running: the stm4j agent is not active"
+                        + (AgentSupport.isActive() ? " for it (was the class loaded before the agent?)" : "")
+                        + " and it is not woven. To fix: " + Unrewritten.FIX);
+            }
             throw new IllegalStateException(what + " called outside a transaction"
                     + " (use it inside an @Atomic method or a Stm.atomic block)");
         }

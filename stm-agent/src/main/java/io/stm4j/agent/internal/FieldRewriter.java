@@ -54,7 +54,7 @@ final class FieldRewriter extends ClassVisitor {
                       String[] interfaces) {
         super.visit(version, access, name, signature, superName, interfaces);
         // marks the class as rewritten: an agent that meets it woven at build time leaves it alone
-        AnnotationVisitor mark = super.visitAnnotation(Names.REWRITTEN_DESC, false);
+        AnnotationVisitor mark = super.visitAnnotation(Names.REWRITTEN_DESC, true);
         if (mark != null) {
             mark.visitEnd();
         }
