@@ -9,8 +9,21 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
+# the examples Main knows (MainIT checks that this list matches it)
+examples="bank philosophers booking buffer inventory"
+name="${1:-bank}"
+if ! [[ " $examples " == *" $name "* ]]; then
+  echo "run-demo.sh: unknown example '$name'; known examples: ${examples// /, }" >&2
+  exit 2
+fi
+if [ $# -gt 2 ] || { [ $# -eq 2 ] && ! [[ $2 =~ ^[1-9][0-9]*$ ]]; }; then
+  echo "run-demo.sh: usage: ./run-demo.sh [example] [size], the size a positive whole number (got: $*)" >&2
+  exit 2
+fi
+
 echo "Building the agent and the examples (mvn package, tests skipped; the first run downloads dependencies)..." >&2
-mvn -q -B -Dmaven.test.skip=true -pl examples -am package
+# Maven 3.8 writes colour-reset escapes even in batch mode; strip them (pipefail keeps mvn's status)
+mvn -q -B -Dstyle.color=never -Dmaven.test.skip=true -pl examples -am package 2>&1 | sed $'s/\x1b\\[[0-9;]*m//g' >&2
 
 # the agent jar that stm-agent just built (original-*.jar is the unshaded copy and does not match)
 agent=$(ls -t stm-agent/target/stm-agent-*.jar 2>/dev/null | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' | head -n 1 || true)

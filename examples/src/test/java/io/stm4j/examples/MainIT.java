@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stm4j.Stm;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,5 +46,15 @@ class MainIT {
         Captured run = Captured.main("Buffer", "1_000");
         assertThat(run.status()).isZero();
         assertThat(run.output()).startsWith("== stm4j example: buffer (size 1,000) ==");
+    }
+
+    @Test
+    void runDemoShKnowsTheSameExamples() throws Exception {
+        java.nio.file.Path script = java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("run-demo.sh");
+        String line = java.nio.file.Files.readAllLines(script).stream().filter(l -> l.startsWith("examples=\""))
+                .findFirst().orElseThrow(() -> new AssertionError("no examples=\"...\" line in " + script));
+        List<String> inScript = List.of(line.substring("examples=\"".length(), line.length() - 1).split(" "));
+        List<String> inMain = Arrays.stream(Main.Example.values()).map(e -> e.name).toList();
+        assertThat(inScript).as("run-demo.sh checks its argument against this list").isEqualTo(inMain);
     }
 }
