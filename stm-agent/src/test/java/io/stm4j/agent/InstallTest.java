@@ -58,6 +58,7 @@ class InstallTest {
             }
         };
         jul.addHandler(capture);
+        jul.setUseParentHandlers(false); // captured here, not printed in the build's output
         try {
             Preloaded early = new Preloaded(); // loaded before the agent
             early.n = 1;
@@ -91,6 +92,7 @@ class InstallTest {
                     .hasMessageContaining("already active");
         } finally {
             jul.removeHandler(capture);
+            jul.setUseParentHandlers(true);
         }
     }
 }

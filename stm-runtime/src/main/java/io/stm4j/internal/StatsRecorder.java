@@ -115,14 +115,23 @@ final class StatsRecorder implements StoreStatsMXBean {
                 Duration.ofNanos(t[ThreadStats.RETRY_NANOS]), hot.subList(0, Math.min(TOP, hot.size())));
     }
 
-    /** Registers this recorder as {@code io.stm4j:type=Store,name=<name>}; logs and goes on if it cannot. */
+    /**
+     * Registers this recorder as {@code io.stm4j:type=Store,name=<name>}. Where a second copy of the
+     * runtime (another class loader: a second web application, a test's isolated loader) registered
+     * that name first, this copy's store is {@code io.stm4j:type=Store,name=<name>,copy=<n>}, n its
+     * class loader's identity hash. Logs and goes on if it cannot register at all.
+     */
     void registerMBean(String name) {
+        String base = "io.stm4j:type=Store,name=" + (name.matches("[A-Za-z0-9._-]+") ? name : ObjectName.quote(name));
         try {
-            ManagementFactory.getPlatformMBeanServer()
-                    .registerMBean(this, new ObjectName("io.stm4j:type=Store,name="
-                            + (name.matches("[A-Za-z0-9._-]+") ? name : ObjectName.quote(name))));
+            javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            try {
+                server.registerMBean(this, new ObjectName(base));
+            } catch (javax.management.InstanceAlreadyExistsException taken) {
+                server.registerMBean(this, new ObjectName(base + ",copy="
+                        + Integer.toHexString(System.identityHashCode(StatsRecorder.class.getClassLoader()))));
+            }
         } catch (JMException | RuntimeException e) {
-            // e.g. a second copy of the runtime in another class loader registered it first
             Log.warn("stm4j: store statistics not registered with JMX as '" + name + "': " + e);
         }
     }

@@ -159,6 +159,24 @@ class StoreStatsTest {
     }
 
     @Test
+    void aSecondCopyOfTheDefaultStoreRegistersBesideTheFirstWithoutAWarning() throws Exception {
+        Store.defaultStore(); // the first copy holds io.stm4j:type=Store,name=default
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Log.sink = warnings::add;
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName copy = new ObjectName("io.stm4j:type=Store,name=default,copy="
+                + Integer.toHexString(System.identityHashCode(StatsRecorder.class.getClassLoader())));
+        new StatsRecorder("default").registerMBean("default"); // as another class loader's runtime would
+        try {
+            assertThat(server.isRegistered(copy)).isTrue();
+            assertThat(server.getAttribute(copy, "Commits")).isEqualTo(0L);
+            assertThat(warnings).isEmpty();
+        } finally {
+            server.unregisterMBean(copy);
+        }
+    }
+
+    @Test
     void aTransactionThatKeepsAbortingWarnsOnceNamingItsMethodAndHottestKey() throws Exception {
         List<String> warnings = new ArrayList<>();
         Log.sink = warnings::add;
