@@ -87,7 +87,10 @@ public final class Stm {
      * {@code atomic} call or {@code @Atomic} invocation and is not restarted when the body is
      * re-run, so a body that calls it on every attempt waits about {@code timeout} in all.
      * {@link Duration#ZERO} returns at once. Inside {@link #orElse(Supplier, Supplier)}, a
-     * {@code retryFor} that has not timed out counts as a retry of that alternative.
+     * {@code retryFor} that has not timed out counts as a retry of that alternative. Because the
+     * clock is the transaction's, put the {@code retryFor} in the last alternative: once it has run
+     * out, a {@code retryFor} in the first alternative returns at once on every re-run, and that
+     * alternative goes on (with nothing) even when the second one now has something.
      *
      * <pre>{@code
      * Order next = Stm.atomic(() -> {
