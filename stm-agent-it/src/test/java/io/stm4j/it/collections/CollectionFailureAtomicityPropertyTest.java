@@ -102,7 +102,7 @@ class CollectionFailureAtomicityPropertyTest {
 
     private void round(Way way) throws Exception {
         int threads = Stress.THREADS;
-        int opsEach = Math.max(500, 6_000 * Stress.SCALE / threads);
+        int opsEach = Math.max(500, 10_000 * Stress.SCALE / threads);
         TxMap<Integer, Long> map = TxMap.create();
         for (int k = 0; k < KEYS; k++) {
             map.put(k, INITIAL);

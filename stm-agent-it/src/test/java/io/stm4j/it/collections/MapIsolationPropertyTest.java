@@ -50,7 +50,7 @@ class MapIsolationPropertyTest {
     private void round(Way way) throws Exception {
         int readers = Math.max(2, Stress.THREADS / 2);
         int writers = Math.max(1, Stress.THREADS - readers);
-        int txnsEach = Math.max(500, 6_000 * Stress.SCALE / writers);
+        int txnsEach = Math.max(500, 12_000 * Stress.SCALE / writers);
         TxMap<Integer, Long> map = TxMap.create();
         for (int k = 0; k < INITIAL_KEYS; k++) {
             map.put(k, INITIAL);

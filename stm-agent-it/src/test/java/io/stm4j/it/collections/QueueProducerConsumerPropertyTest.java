@@ -78,7 +78,7 @@ class QueueProducerConsumerPropertyTest {
     private void round(ThreadKind kind, Calls calls, boolean bounded) throws Exception {
         int producers = Math.max(1, Stress.THREADS / 2);
         int consumers = Math.max(1, Stress.THREADS - producers);
-        int each = Math.max(200, 3_000 * Stress.SCALE / producers);
+        int each = Math.max(200, 8_000 * Stress.SCALE / producers);
         int total = producers * each;
         TxQueue<Long> queue = bounded ? TxQueue.create(CAPACITY) : TxQueue.create();
         List<List<Long>> taken = new ArrayList<>();

@@ -139,7 +139,7 @@ public class TxQueueCollectionLinearizabilityTest {
                 .actorsBefore(2)
                 .actorsAfter(1)
                 .iterations(3 * Scale.get())
-                .invocationsPerIteration(12)
+                .invocationsPerIteration(10)
                 .check(TxQueueCollectionLinearizabilityTest.class);
     }
 }
