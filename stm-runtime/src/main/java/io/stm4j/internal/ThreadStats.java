@@ -24,18 +24,23 @@ final class ThreadStats {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     final WeakReference<Thread> thread;
-    private final long[] c = new long[SIZE];
+    /**
+     * The counters, in the middle of a longer array: a cache line (8 longs) of padding on either side
+     * keeps another thread's counters, which a collector may copy next to these, off their lines.
+     */
+    private final long[] c = new long[PAD + SIZE + PAD];
+    private static final int PAD = 8;
 
     ThreadStats(Thread thread) {
         this.thread = new WeakReference<>(thread);
     }
 
     void add(int i, long delta) {
-        SLOT.setOpaque(c, i, (long) SLOT.getOpaque(c, i) + delta);
+        SLOT.setOpaque(c, PAD + i, (long) SLOT.getOpaque(c, PAD + i) + delta);
     }
 
     long get(int i) {
-        return (long) SLOT.getOpaque(c, i);
+        return (long) SLOT.getOpaque(c, PAD + i);
     }
 
     /** The bucket of a transaction that re-ran {@code retries} (&ge; 1) times: 1, 2, 3-4, 5-8, ... */
