@@ -198,6 +198,32 @@ public final class CellAccess {
         return NonTxn.commit(t, new Cell[] {c}, new long[] {v.seq}, null, new Object[] {retired}) == Commit.COMMITTED;
     }
 
+    /** What {@link #replaceIfPresent} returns when it did nothing. */
+    public static final Object NOT_REPLACED = new Object();
+
+    /**
+     * Outside a transaction: if the latest value of {@code c} is neither {@code absent} nor
+     * {@code retired}, replaces it with {@code v} as a one-cell transaction of its own (committed
+     * only if nobody changed {@code c} after this read it) and returns the value it replaced.
+     * Returns {@link #NOT_REPLACED}, having written nothing, when the value is absent or retired,
+     * when a committer holds the cell, or when {@code c} changed in between: the caller then runs
+     * the operation as a whole transaction.
+     *
+     * @throws IllegalStateException inside a transaction
+     */
+    public static Object replaceIfPresent(Cell c, Object v, Object absent, Object retired) {
+        Txn t = Txn.current();
+        if (t.active()) {
+            throw new IllegalStateException("replaceIfPresent is for calls outside transactions");
+        }
+        Version cur = NonTxn.latest(c, 0);
+        if (cur == null || cur.ref == absent || cur.ref == retired) {
+            return NOT_REPLACED;
+        }
+        return NonTxn.commit(t, new Cell[] {c}, new long[] {cur.seq}, null, new Object[] {v}) == Commit.COMMITTED
+                ? cur.ref : NOT_REPLACED;
+    }
+
     private static Txn active() {
         Txn t = Txn.current();
         if (!t.active()) {

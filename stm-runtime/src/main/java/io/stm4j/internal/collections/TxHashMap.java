@@ -247,9 +247,18 @@ public final class TxHashMap<K, V> extends AbstractMap<K, V> implements TxMap<K,
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public V put(K key, V value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+        if (!CellAccess.inTransaction()) {
+            // a present key outside a transaction: one cell changes, the size does not
+            Cell c = cells.get(key);
+            Object old = c == null ? CellAccess.NOT_REPLACED : CellAccess.replaceIfPresent(c, value, null, RETIRED);
+            if (old != CellAccess.NOT_REPLACED) {
+                return (V) old;
+            }
+        }
         return call(() -> {
             Cell c = cellOf(key);
             V old = valueIn(c);
