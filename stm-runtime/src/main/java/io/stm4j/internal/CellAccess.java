@@ -195,7 +195,7 @@ public final class CellAccess {
             return false;
         }
         absentSince.accept(v.stamp);
-        return NonTxn.commit(t, new Cell[] {c}, new long[] {v.seq}, null, new Object[] {retired}) == Commit.COMMITTED;
+        return NonTxn.commitOne(t, c, v.seq, retired) == Commit.COMMITTED;
     }
 
     /** What {@link #replaceIfPresent} returns when it did nothing. */
@@ -220,7 +220,7 @@ public final class CellAccess {
         if (cur == null || cur.ref == absent || cur.ref == retired) {
             return NOT_REPLACED;
         }
-        return NonTxn.commit(t, new Cell[] {c}, new long[] {cur.seq}, null, new Object[] {v}) == Commit.COMMITTED
+        return NonTxn.commitOne(t, c, cur.seq, v) == Commit.COMMITTED
                 ? cur.ref : NOT_REPLACED;
     }
 

@@ -79,6 +79,15 @@ final class NonTxn {
         return r;
     }
 
+    /**
+     * {@link #commit} of one cell: {@code ref} becomes its value if it still has version {@code seq}.
+     *
+     * @return as {@link #commit}
+     */
+    static int commitOne(Txn t, Cell c, long seq, Object ref) {
+        return commit(t, new Cell[] {c}, new long[] {seq}, null, new Object[] {ref});
+    }
+
     /** A plain write outside any transaction: a one-cell transaction that waits its turn. */
     static void write(Txn t, Cell c, Object ref, long prim) {
         Cell[] one = t.oneCell;

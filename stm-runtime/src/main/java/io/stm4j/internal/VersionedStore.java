@@ -169,7 +169,7 @@ final class VersionedStore implements Store {
             stage(t, sv);
             return sv;
         }
-        int r = NonTxn.commit(t, new Cell[] {sv.cell}, new long[] {sv.version}, null, new Object[] {sv.value});
+        int r = NonTxn.commitOne(t, sv.cell, sv.version, sv.value);
         if (r == Commit.BUSY) {
             throw busy(sv.cell);
         }
