@@ -61,7 +61,7 @@ final class Blocking {
         try {
             waiters++;
             try {
-                while (!t.readSetChanged()) {
+                while (!t.changedSinceSnapshot()) {
                     if (deadlineNanos == Long.MAX_VALUE) {
                         CHANGED.await();
                     } else {

@@ -1,5 +1,7 @@
 package io.stm4j.internal;
 
+import java.util.function.BooleanSupplier;
+
 /**
  * The commit protocol, written once for the three kinds of commit: a transaction's write set
  * ({@link Txn}), a seed-style {@code commit}/{@code setValues} outside a transaction and a plain
@@ -17,6 +19,8 @@ package io.stm4j.internal;
  *   <li>Tick the clock: this commit's stamp, published to readers that find its locks.</li>
  *   <li>Validate the read set, unless the snapshot is the clock value just before the stamp
  *       (nothing else committed in between): else {@link #CONFLICT}.</li>
+ *   <li>If a {@link Participant} takes part, let it commit (with everything still locked): if it
+ *       refuses, {@link #CONFLICT}.</li>
  *   <li>Note whether any transaction waits in {@code Stm.retry()} ({@link Blocking#hasWaiters()}:
  *       after the lock and the tick, both full fences).</li>
  *   <li>Install the new heads, unlock, and wake the waiters if there are any.</li>
@@ -32,6 +36,12 @@ final class Commit {
     private Commit() {
     }
 
+    /** {@link #run(Txn, Cell[], int, Object[], long[], long[], boolean[], boolean, BooleanSupplier)} with no participant. */
+    static int run(Txn t, Cell[] cells, int n, Object[] refs, long[] prims, long[] expectedSeq, boolean[] write,
+            boolean validateReads) {
+        return run(t, cells, n, refs, prims, expectedSeq, write, validateReads, null);
+    }
+
     /**
      * Runs the protocol for {@code cells[0..n)} on behalf of {@code t}. On {@code BUSY},
      * {@code CONFLICT} and {@code STALE}, {@code t.conflictCell} says which cell.
@@ -41,10 +51,12 @@ final class Commit {
      * @param expectedSeq the version ({@link Version#seq}) each cell must still have, or null
      * @param write which cells to publish (null: all); the others are only locked and checked
      * @param validateReads whether {@code t}'s read set must still be valid
+     * @param decide null, or the {@link Participant}s' commit, called with every cell locked and
+     *     the reads validated, just before anything is published: false makes it a {@link #CONFLICT}
      * @return {@link #COMMITTED}, {@link #BUSY}, {@link #CONFLICT} or {@code STALE + i}
      */
     static int run(Txn t, Cell[] cells, int n, Object[] refs, long[] prims, long[] expectedSeq, boolean[] write,
-            boolean validateReads) {
+            boolean validateReads, BooleanSupplier decide) {
         while (true) {
             t.noStamp();
             int locked = 0;
@@ -67,6 +79,9 @@ final class Commit {
                     }
                     long w = t.stamp();
                     if (validateReads && w != t.rv + 1 && !t.readsValid()) {
+                        return CONFLICT;
+                    }
+                    if (decide != null && !decide.getAsBoolean()) {
                         return CONFLICT;
                     }
                     wake = Blocking.hasWaiters();

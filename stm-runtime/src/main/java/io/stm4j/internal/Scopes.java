@@ -34,6 +34,10 @@ abstract class Scopes extends WriteSet {
     private int nUndo;
     /** Whether the undo log has held entries since {@link #clearUndo} last cleared it. */
     private boolean undoUsed;
+    /** Undo actions of {@link Participant}s, run backwards when their scope is undone. */
+    private Runnable[] xUndo = new Runnable[4];
+    private int nXUndo;
+    private int[] markXUndo = new int[8];
 
     final Hooks hooks = new Hooks();
 
@@ -46,6 +50,7 @@ abstract class Scopes extends WriteSet {
     /** Starts an attempt with no scope open below the outermost body. */
     final void resetScopes() {
         nUndo = 0;
+        clearExternalUndo(0);
         scope = 0;
         nextScope = 0;
         readOnlyScopes = 0;
@@ -77,9 +82,25 @@ abstract class Scopes extends WriteSet {
         nUndo++;
     }
 
+    /** Registers a {@link Participant}'s undo action in the innermost open nested scope. */
+    final void pushExternalUndo(Runnable undo) {
+        if (nXUndo == xUndo.length) {
+            xUndo = Arrays.copyOf(xUndo, nXUndo * 2);
+        }
+        xUndo[nXUndo++] = undo;
+    }
+
+    private void clearExternalUndo(int from) {
+        if (nXUndo > from) {
+            Arrays.fill(xUndo, from, nXUndo, null);
+            nXUndo = from;
+        }
+    }
+
     /** Forgets the undo log (the attempt is over); values it held are not kept alive. */
     final void clearUndo() {
         nUndo = 0;
+        clearExternalUndo(0);
         if (undoUsed) {
             Arrays.fill(uRefs, null);
             undoUsed = false;
@@ -96,6 +117,7 @@ abstract class Scopes extends WriteSet {
             markCommitHooks = Arrays.copyOf(markCommitHooks, n);
             markRollbackHooks = Arrays.copyOf(markRollbackHooks, n);
             markReadOnly = Arrays.copyOf(markReadOnly, n);
+            markXUndo = Arrays.copyOf(markXUndo, n);
         }
         scopeStack[d] = scope;
         markWrites[d] = nWrites;
@@ -103,6 +125,7 @@ abstract class Scopes extends WriteSet {
         markCommitHooks[d] = hooks.commitCount();
         markRollbackHooks[d] = hooks.rollbackCount();
         markReadOnly[d] = readOnlyScopes;
+        markXUndo[d] = nXUndo;
         if (readOnlyScope) {
             readOnlyScopes++;
         }
@@ -134,6 +157,11 @@ abstract class Scopes extends WriteSet {
         Arrays.fill(uRefs, undoMark, nUndo, null);
         nUndo = undoMark;
         truncateWrites(markWrites[d]);
+        int xMark = markXUndo[d];
+        for (int i = nXUndo - 1; i >= xMark; i--) {
+            xUndo[i].run();
+        }
+        clearExternalUndo(xMark);
         hooks.dropCommit(markCommitHooks[d]);
         Runnable[] rollback = hooks.takeRollback(markRollbackHooks[d]);
         popScope();

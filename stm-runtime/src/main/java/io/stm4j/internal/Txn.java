@@ -65,6 +65,18 @@ final class Txn extends Scopes {
     /** The earliest end of a {@code retryFor} wait asked for in this attempt; {@link Long#MAX_VALUE} if none. */
     private long retryForWake = Long.MAX_VALUE;
 
+    // --- participants ({@link Participant}): joined on first use, kept across attempts, dropped at the end
+    private static final Participant[] NO_PARTICIPANTS = new Participant[0];
+    private Participant[] parts = NO_PARTICIPANTS;
+    private Object[] partKeys = new Object[0];
+    private int nParts;
+    /** Why the last participant refused (or asked for) a re-run, when no cell did. */
+    private Throwable externalCause;
+    /** A participant joined an attempt that records no reads: start it again, recording them. */
+    private boolean restartRecording;
+    /** Set by a participant's watch while this transaction waits in {@code Stm.retry()}. */
+    private volatile boolean externalChanged;
+
     final RetryPolicy policy = new RetryPolicy();
     final AbortLog log = new AbortLog(thread);
     /** For {@link NonTxn#write}: the one cell of a plain write, without allocating. */
@@ -153,12 +165,19 @@ final class Txn extends Scopes {
         retryForWake = Long.MAX_VALUE;
         alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
         hooks.clear();
+        externalCause = null;
+        for (int i = 0; i < nParts; i++) {
+            parts[i].beginAttempt();
+        }
         rv = GlobalClock.now();
     }
 
     private void end() {
         releasePriority();
         depth = 0;
+        if (nParts > 0) {
+            endParticipants();
+        }
         clearReads();
         clearWrites();
         clearUndo();
@@ -192,7 +211,7 @@ final class Txn extends Scopes {
             return exitNested(failure);
         }
         if (failure == null && nWrites == 0 && !doomed && !retryRequested && ticket == 0L && !log.retried()
-                && hooks.isEmpty() && reads.length <= MAX_RETAINED_READS) {
+                && hooks.isEmpty() && nParts == 0 && reads.length <= MAX_RETAINED_READS) {
             // Wrote nothing: its reads were one consistent snapshot, there is nothing to publish.
             clearReads();
             depth = 0;
@@ -235,8 +254,10 @@ final class Txn extends Scopes {
 
     /** Commits the write set, retrying a busy lock a few times. @return whether it committed */
     private boolean commit() {
+        boolean withParticipants = nParts > 0 && participantsMustCommit();
         for (int busy = 0; ; ) {
-            int outcome = nWrites == 0 ? Commit.COMMITTED
+            int outcome = withParticipants ? commitWithParticipants()
+                    : nWrites == 0 ? Commit.COMMITTED
                     : Commit.run(this, wCells, nWrites, wRefs, wPrims, null, null, true);
             if (outcome == Commit.COMMITTED) {
                 log.recordEnd(ThreadStats.COMMITS, attributed(), attempts);
@@ -262,6 +283,14 @@ final class Txn extends Scopes {
     }
 
     private boolean retryAfterConflict() {
+        if (restartRecording) {
+            // not a conflict: a participant joined an attempt that did not record its reads
+            restartRecording = false;
+            rollbackAttempt();
+            attempts--;
+            startAttempt();
+            return false;
+        }
         log.recordAbort(conflictWasBusy ? Abort.BUSY : Abort.CONFLICT, conflictCell, attempts);
         rollbackAttempt();
         if (policy.exhausted(attempts)) {
@@ -290,7 +319,7 @@ final class Txn extends Scopes {
         }
         log.recordAbort(Abort.RETRY, firstRead(), attempts);
         long wake = retryForWake;
-        if (nReads == 0 && wake == Long.MAX_VALUE) {
+        if (nReads == 0 && wake == Long.MAX_VALUE && !participantsRead()) {
             end();
             throw new IllegalStateException("Stm.retry() called in a transaction that has read nothing:"
                     + " it would wait forever");
@@ -300,7 +329,12 @@ final class Txn extends Scopes {
         boolean wakeFirst = wake != Long.MAX_VALUE && (deadline == Long.MAX_VALUE || wake - deadline < 0);
         boolean changed;
         try {
-            changed = Blocking.awaitChange(this, wakeFirst ? wake : deadline);
+            watchParticipants();
+            try {
+                changed = Blocking.awaitChange(this, wakeFirst ? wake : deadline);
+            } finally {
+                unwatchParticipants();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end();
@@ -340,7 +374,152 @@ final class Txn extends Scopes {
     }
 
     private Throwable conflictCause() {
+        if (conflictCell == null && externalCause != null) {
+            return externalCause;
+        }
         return RetryPolicy.cause(conflictCell, conflictWasBusy);
+    }
+
+    // ------------------------------------------------------------------ participants
+
+    /** {@link Participant#join}: the participant under {@code key}, created on first use. */
+    <P extends Participant> P participant(Object key, java.util.function.Supplier<P> create) {
+        for (int i = 0; i < nParts; i++) {
+            if (partKeys[i].equals(key)) {
+                @SuppressWarnings("unchecked")
+                P p = (P) parts[i];
+                return p;
+            }
+        }
+        checkDoomed();
+        if (!recordReads) {
+            // Its commit must validate the reads of memory too: run the attempt again, recording them.
+            recordReads = true;
+            restartRecording = true;
+            doomed = true;
+            alert = 1;
+            throw ControlFlow.CONFLICT;
+        }
+        P p = create.get();
+        if (nParts == parts.length) {
+            parts = java.util.Arrays.copyOf(parts, nParts + 2);
+            partKeys = java.util.Arrays.copyOf(partKeys, nParts + 2);
+        }
+        parts[nParts] = p;
+        partKeys[nParts] = key;
+        nParts++;
+        return p;
+    }
+
+    Participant[] participants() {
+        return java.util.Arrays.copyOf(parts, nParts);
+    }
+
+    /** {@link Participant#conflict}: the attempt is doomed, for {@code cause}. */
+    ControlFlow externalConflict(Throwable cause) {
+        ControlFlow signal = conflict(null, false);
+        externalCause = cause;
+        return signal;
+    }
+
+    private boolean participantsMustCommit() {
+        boolean memory = nWrites > 0 || nReads > 0;
+        int committing = 0;
+        for (int i = 0; i < nParts; i++) {
+            if (parts[i].mustCommit(memory)) {
+                committing++;
+            }
+        }
+        if (committing > 1) {
+            throw new IllegalStateException("a transaction can commit to one external store only; it used "
+                    + java.util.Arrays.toString(participants()));
+        }
+        return committing == 1;
+    }
+
+    /**
+     * The two-phase commit ({@link Participant}): every cell read or written locked and the reads
+     * validated, then the participant decides, then the writes are published.
+     */
+    private int commitWithParticipants() {
+        int n = nWrites;
+        java.util.IdentityHashMap<Cell, Boolean> seen = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < n; i++) {
+            seen.put(wCells[i], Boolean.TRUE);
+        }
+        int total = n;
+        Cell[] cells = java.util.Arrays.copyOf(wCells, n + nReads);
+        for (int i = 0; i < nReads; i++) {
+            if (seen.put(reads[i], Boolean.TRUE) == null) {
+                cells[total++] = reads[i];
+            }
+        }
+        if (total == 0) {
+            return commitParticipants() ? Commit.COMMITTED : Commit.CONFLICT;
+        }
+        boolean[] write = new boolean[total];
+        java.util.Arrays.fill(write, 0, n, true);
+        Object[] refs = java.util.Arrays.copyOf(wRefs, total);
+        long[] prims = java.util.Arrays.copyOf(wPrims, total);
+        return Commit.run(this, cells, total, refs, prims, null, write, true, this::commitParticipants);
+    }
+
+    private boolean commitParticipants() {
+        boolean memory = nWrites > 0 || nReads > 0;
+        for (int i = 0; i < nParts; i++) {
+            Participant p = parts[i];
+            if (p.mustCommit(memory) && !p.commit(memory)) {
+                conflictCell = null;
+                externalCause = p.conflictCause();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean participantsRead() {
+        for (int i = 0; i < nParts; i++) {
+            if (parts[i].hasReads()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void watchParticipants() {
+        externalChanged = false;
+        for (int i = 0; i < nParts; i++) {
+            if (parts[i].hasReads()) {
+                parts[i].watch(this::participantChanged);
+            }
+        }
+    }
+
+    private void participantChanged() {
+        externalChanged = true;
+        Blocking.wake();
+    }
+
+    private void unwatchParticipants() {
+        for (int i = 0; i < nParts; i++) {
+            parts[i].unwatch();
+        }
+    }
+
+    /** For {@link Blocking}: whether a cell or a participant's read changed since the snapshot. */
+    boolean changedSinceSnapshot() {
+        return externalChanged || readSetChanged();
+    }
+
+    private void endParticipants() {
+        Participant[] ps = parts;
+        int n = nParts;
+        parts = NO_PARTICIPANTS;
+        partKeys = new Object[0];
+        nParts = 0;
+        for (int i = 0; i < n; i++) {
+            ps[i].ended();
+        }
     }
 
     // ------------------------------------------------------------------ reads
