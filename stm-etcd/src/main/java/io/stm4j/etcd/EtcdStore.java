@@ -300,9 +300,7 @@ public final class EtcdStore implements Store, AutoCloseable {
         LinkedHashMap<String, EtcdValue<Object>> values = new LinkedHashMap<>();
         EtcdTxn t = txn();
         if (t != null) {
-            for (String k : keys) {
-                values.put(k, t.read(this, k));
-            }
+            values = t.readAll(this, keys);
         } else {
             Map<String, Kv> found = readAtOneRevision(keys);
             for (String k : keys) {
@@ -440,9 +438,7 @@ public final class EtcdStore implements Store, AutoCloseable {
             TreeMap<String, Kv> all = t != null ? t.list(this) : listOutside(false);
             all.forEach((k, kv) -> out.put(k, codec.decode(kv.value)));
         } else if (t != null) {
-            for (String k : keys) {
-                out.put(k, t.read(this, k).get());
-            }
+            t.readAll(this, keys).forEach((k, v) -> out.put(k, v.get()));
         } else {
             Map<String, Kv> found = readAtOneRevision(keys);
             for (String k : keys) {

@@ -84,6 +84,44 @@ final class EtcdTxn extends Participant {
         return store.value(key, fetch(full));
     }
 
+    /** {@link #read} of several keys: those not read yet in one request (one etcd txn of reads at R). */
+    LinkedHashMap<String, EtcdValue<Object>> readAll(EtcdStore store, String[] keys) {
+        List<String> missing = new ArrayList<>();
+        for (String k : keys) {
+            String full = store.full(k);
+            if (!writes.containsKey(full) && !reads.containsKey(full) && (prefetch == null || !prefetch.containsKey(full))
+                    && !missing.contains(full)) {
+                missing.add(full);
+            }
+        }
+        if (missing.size() > 1) {
+            if (rev == 0L && prefetch != null) {
+                rev = prefetchRev;
+            }
+            for (int from = 0; from < missing.size(); from += store.maxTxnOps) {
+                List<String> chunk = missing.subList(from, Math.min(missing.size(), from + store.maxTxnOps));
+                List<ObjectNode> ops = new ArrayList<>();
+                for (String full : chunk) {
+                    ops.add(Ops.rangeOp(full, rev));
+                }
+                JsonNode answer = readOrRerun(() -> home.gateway.read("/v3/kv/txn", Ops.txn(List.of(), ops, List.of())),
+                        "keys " + chunk);
+                if (rev == 0L) {
+                    rev = Ops.revision(answer);
+                }
+                for (int i = 0; i < chunk.size(); i++) {
+                    List<Kv> kvs = Ops.kvs(Ops.responseRange(answer, i));
+                    reads.put(chunk.get(i), kvs.isEmpty() ? null : kvs.get(0));
+                }
+            }
+        }
+        LinkedHashMap<String, EtcdValue<Object>> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            out.put(k, read(store, k));
+        }
+        return out;
+    }
+
     /** The key at R, read once per attempt. */
     private Kv fetch(String full) {
         if (reads.containsKey(full)) {
