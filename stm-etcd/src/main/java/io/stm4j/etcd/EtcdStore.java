@@ -96,6 +96,8 @@ public final class EtcdStore implements Store, AutoCloseable {
     /** The cluster's identity for checks across stores: its endpoints, sorted. */
     final String cluster;
     private volatile boolean closed;
+    /** The cluster's id as its members report it, once learnt. */
+    private volatile String clusterId;
 
     private EtcdStore(Builder b) {
         this.gateway = new Gateway(b.endpoints, b.requestTimeout);
@@ -235,6 +237,19 @@ public final class EtcdStore implements Store, AutoCloseable {
         }
     }
 
+    /**
+     * @return the id of the cluster this store's members belong to (asked once)
+     * @throws BusyRetry if no member answers
+     */
+    String clusterId() {
+        String id = clusterId;
+        if (id == null) {
+            id = Ops.clusterId(readOutside("/v3/maintenance/status", Ops.obj(), "the cluster's status"));
+            clusterId = id;
+        }
+        return id;
+    }
+
     // ------------------------------------------------------------------ keys
 
     String full(String key) {
@@ -356,9 +371,8 @@ public final class EtcdStore implements Store, AutoCloseable {
     }
 
     static BusyRetry busy(String doing, GatewayException e) {
-        BusyRetry b = new BusyRetry("etcd could not answer " + doing + " (" + e.getMessage() + "); try again");
-        b.initCause(e);
-        return b;
+        // BusyRetry is a cheap control-flow exception without a cause: the message carries it
+        return new BusyRetry("etcd could not answer " + doing + " (" + e.getMessage() + "); try again");
     }
 
     /**

@@ -65,7 +65,7 @@ final class EtcdTxn extends Participant {
 
     /** A store joins: it must be of the same cluster. */
     void admit(EtcdStore store) {
-        if (store != home && !store.cluster.equals(home.cluster)) {
+        if (store != home && !store.cluster.equals(home.cluster) && !store.clusterId().equals(home.clusterId())) {
             throw new IllegalStateException("a transaction can use the etcd stores of one cluster only: it uses "
                     + home + " (cluster " + home.cluster + ") and now " + store + " (cluster " + store.cluster + ")");
         }

@@ -43,10 +43,20 @@ final class Gateway {
     /** For tests: what happens between a request's answer and its caller ({@link #fault}). */
     interface Fault {
         /**
+         * @return true to report the request unanswered without sending it, as if it were lost on
+         *     the way
+         */
+        default boolean dropRequest(String path, JsonNode request) {
+            return false;
+        }
+
+        /**
          * @return true to throw the answer away and report the request unanswered, as if it timed
          *     out after etcd applied it
          */
-        boolean dropAnswer(String path, JsonNode request);
+        default boolean dropAnswer(String path, JsonNode request) {
+            return false;
+        }
     }
 
     private final List<URI> endpoints;
@@ -124,6 +134,9 @@ final class Gateway {
             // (paused, cut off) does not use it all; a write waits for its answer as long as it may.
             long wait = idempotent && n > 1 ? Math.min(left, Math.max(requestTimeout.toNanos() / n, MIN_TRY_NANOS)) : left;
             try {
+                if (fault != null && fault.dropRequest(path, body)) {
+                    throw new GatewayException(Kind.UNANSWERED, "request " + endpoint + path + " lost (injected fault)", null);
+                }
                 JsonNode answer = send(endpoint, path, bytes, Duration.ofNanos(wait));
                 preferred = member;
                 if (fault != null && fault.dropAnswer(path, body)) {
