@@ -1,5 +1,6 @@
 package io.stm4j.internal;
 
+import io.stm4j.CommitOutcomeUnknown;
 import io.stm4j.StmException;
 import io.stm4j.StoreStats.Abort;
 
@@ -441,7 +442,29 @@ final class Txn extends Scopes {
      * The two-phase commit ({@link Participant}): every cell read or written locked and the reads
      * validated, then the participant decides, then the writes are published.
      */
+    /**
+     * The commit with participants; when a participant throws, the transaction ends here: with its
+     * rollback hooks run for a refusal before anything was sent, with none for an unknown outcome.
+     */
     private int commitWithParticipants() {
+        try {
+            return commitWithParticipantsLocked();
+        } catch (CommitOutcomeUnknown unknown) {
+            // neither committed nor rolled back: no hooks run
+            log.recordEnd(ThreadStats.ABORTS + Abort.EXCEPTION.ordinal(), attributed(), attempts);
+            end();
+            throw unknown;
+        } catch (RuntimeException | Error e) {
+            // refused before anything was sent (too many keys, ...): rolled back, as by an exception of the body
+            log.recordEnd(ThreadStats.ABORTS + Abort.EXCEPTION.ordinal(), attributed(), attempts);
+            Runnable[] rollback = hooks.takeRollback(0);
+            end();
+            hooks.run(rollback, e, this);
+            throw e;
+        }
+    }
+
+    private int commitWithParticipantsLocked() {
         int n = nWrites;
         java.util.IdentityHashMap<Cell, Boolean> seen = new java.util.IdentityHashMap<>();
         for (int i = 0; i < n; i++) {
