@@ -24,13 +24,18 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.stm4j.etcd.local.EtcdClusterExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** What is particular to {@link EtcdStore}: its builder, namespaces, codec, limits, faults of one request, and transactions that mix it with memory. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class EtcdStoreTest {
+    @RegisterExtension
+    static final EtcdClusterExtension ETCD = EtcdClusterExtension.threeMembers();
+
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
     private final List<EtcdStore> opened = new ArrayList<>();
     private final String namespace = "unit" + System.nanoTime() + "x" + NAMESPACES.incrementAndGet();
@@ -40,7 +45,7 @@ class EtcdStoreTest {
     }
 
     private EtcdStore open(EtcdStore.Builder b) {
-        EtcdStore s = b.endpoints(EtcdTests.endpoints()).build();
+        EtcdStore s = b.endpoints(ETCD.endpoints().toArray(new String[0])).build();
         opened.add(s);
         return s;
     }
@@ -413,7 +418,7 @@ class EtcdStoreTest {
         EtcdStore a = open();
         EtcdStore b = open(EtcdStore.builder().namespace(namespace + "other"));
         EtcdStore oneMember = open(EtcdStore.builder().namespace(namespace + "third")
-                .endpoints(EtcdTests.endpoints()[0])); // other endpoints, same cluster
+                .endpoints(ETCD.endpoints().get(0))); // other endpoints, same cluster
         Stm.atomic(() -> {
             set(a, "x", 1);
             set(b, "y", 2);
