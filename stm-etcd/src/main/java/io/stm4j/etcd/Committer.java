@@ -102,6 +102,9 @@ final class Committer {
             try {
                 lease = lease();
             } catch (GatewayException e) {
+                if (e.kind == Kind.INTERRUPTED) {
+                    throw e.interrupted("taking a lease for the commit of " + what + "; nothing was written");
+                }
                 return new Result(Outcome.NOT_APPLIED, 0L, null, "no lease for the commit's marker: " + e.getMessage());
             }
             String marker = MARKER_ROOT + "commit/" + clientId + "/" + markers.incrementAndGet();
@@ -117,6 +120,9 @@ final class Committer {
             } catch (GatewayException e) {
                 if (e.kind == Kind.UNANSWERED) {
                     return resolve(what, marker, lease, e);
+                }
+                if (e.kind == Kind.INTERRUPTED) {
+                    return resolveInterrupted(what, marker, lease, e);
                 }
                 if (e.kind == Kind.REJECTED) {
                     if (leaseGone(e) && leaseTries == 0) {
@@ -141,10 +147,35 @@ final class Committer {
             if (e.kind == Kind.REJECTED) {
                 throw new IllegalStateException("etcd rejected the check of " + what + ": " + e.getMessage(), e);
             }
+            if (e.kind == Kind.INTERRUPTED) {
+                throw e.interrupted("checking " + what + "; nothing was written");
+            }
             return new Result(Outcome.NOT_APPLIED, 0L, null, e.getMessage());
         }
         return Ops.succeeded(answer) ? new Result(Outcome.COMMITTED, Ops.revision(answer), answer, null)
                 : new Result(Outcome.REFUSED, Ops.revision(answer), answer, null);
+    }
+
+    /**
+     * The thread was interrupted while its commit was sent or under way: settle it all the same
+     * (with the flag cleared for the fence, and set again after), then end with the interrupt
+     * unless it was applied.
+     */
+    private Result resolveInterrupted(String what, String marker, long lease, GatewayException e) {
+        if (!e.sent) {
+            throw e.interrupted("committing " + what + "; nothing was sent");
+        }
+        Thread.interrupted();
+        Result r;
+        try {
+            r = resolve(what, marker, lease, e);
+        } finally {
+            Thread.currentThread().interrupt();
+        }
+        if (r.outcome != Outcome.COMMITTED) {
+            throw e.interrupted("committing " + what + "; it was not applied");
+        }
+        return r;
     }
 
     /** The fence: see the class comment. */

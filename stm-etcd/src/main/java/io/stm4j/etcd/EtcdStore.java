@@ -58,7 +58,11 @@ import java.util.TreeMap;
  * succeeded. {@code Stm.retry()} waits on an etcd watch until a key read changes. A read that finds
  * no quorum re-runs the body with backoff, within the transaction's limits. A {@code Value}
  * committed inside the transaction gets its new version (the commit's revision) when the
- * outermost transaction commits.
+ * outermost transaction commits. Within one attempt, the reads of memory and of etcd are each one
+ * snapshot; that the two fit together is checked at the commit (an attempt may compute on a
+ * combination that never existed, and is then re-run before anything is published). A transaction
+ * that keeps losing to other etcd clients is re-run with backoff and jitter, as etcd's own STM
+ * does: the engine's priority for a transaction that keeps losing covers memory, not etcd keys.
  *
  * <p><b>Faults.</b> A write is never sent twice blindly. Each commit also creates a marker key of
  * its own (under {@code __stm4j/}, with a lease that removes it after a few minutes); when a commit
@@ -66,7 +70,9 @@ import java.util.TreeMap;
  * it never will be if it was not. Only then does the body run again (or, outside a transaction,
  * {@link BusyRetry} says that nothing was written). When not even the fence gets an answer within
  * the request timeout, {@link io.stm4j.CommitOutcomeUnknown} is thrown. A revision compacted away
- * under a transaction restarts its attempt. Everything is logged through {@link System.Logger}
+ * under a transaction restarts its attempt. A thread interrupted while it waits for etcd ends the
+ * call with an {@link io.stm4j.StmException} whose cause is an {@link InterruptedException} (its
+ * flag set again); a commit already sent is settled first, and returns normally if it was applied. Everything is logged through {@link System.Logger}
  * (logger {@code io.stm4j.etcd}).
  *
  * <p><b>Limits.</b> One commit compares at most as many keys as the cluster allows operations in
@@ -366,6 +372,9 @@ public final class EtcdStore implements Store, AutoCloseable {
             if (e.kind == Kind.REJECTED) {
                 throw new IllegalStateException("etcd rejected the read of " + what + ": " + e.getMessage(), e);
             }
+            if (e.kind == Kind.INTERRUPTED) {
+                throw e.interrupted("reading " + what);
+            }
             throw busy("reading " + what, e);
         }
     }
@@ -413,13 +422,17 @@ public final class EtcdStore implements Store, AutoCloseable {
         return out;
     }
 
-    /** The range that {@link #list} reads, for a transaction's compare: [start, end). */
-    String rangeStart() {
-        return prefix.isEmpty() ? "\0" : prefix;
-    }
-
-    byte[] rangeEnd() {
-        return prefix.isEmpty() ? new byte[] {0} : Ops.prefixEnd(prefix);
+    /**
+     * The key ranges [start, end) whose keys {@link #list} returns, for a transaction's compare and
+     * watch: the namespace, or without one every key but stm4j's commit markers (which every commit
+     * writes: a listing must not conflict with commits of other keys).
+     */
+    List<byte[][]> listedRanges() {
+        if (!prefix.isEmpty()) {
+            return Collections.singletonList(new byte[][] {prefix.getBytes(StandardCharsets.UTF_8), Ops.prefixEnd(prefix)});
+        }
+        return List.of(new byte[][] {{0}, Committer.MARKER_ROOT.getBytes(StandardCharsets.UTF_8)},
+                new byte[][] {Ops.prefixEnd(Committer.MARKER_ROOT), {0}});
     }
 
     @Override
@@ -433,7 +446,8 @@ public final class EtcdStore implements Store, AutoCloseable {
         try {
             return list(0L, keysOnly, null);
         } catch (GatewayException e) {
-            throw busy("listing " + (prefix.isEmpty() ? "the keys" : "namespace '" + namespace + "'"), e);
+            String what = "listing " + (prefix.isEmpty() ? "the keys" : "namespace '" + namespace + "'");
+            throw e.kind == Kind.INTERRUPTED ? e.interrupted(what) : busy(what, e);
         }
     }
 

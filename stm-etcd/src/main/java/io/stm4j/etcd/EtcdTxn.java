@@ -177,6 +177,9 @@ final class EtcdTxn extends Participant {
             if (e.kind == Kind.REJECTED) {
                 throw new IllegalStateException("etcd rejected the read of " + what + ": " + e.getMessage(), e);
             }
+            if (e.kind == Kind.INTERRUPTED) {
+                throw e.interrupted("reading " + what);
+            }
             if (e.kind == Kind.COMPACTED) {
                 throw Participant.conflict(new ConcurrentUpdate("revision " + rev + " of " + what
                         + " was compacted away during the transaction: " + e.getMessage()));
@@ -285,7 +288,9 @@ final class EtcdTxn extends Participant {
             puts.add(Ops.putOp(w.getKey(), w.getValue().bytes, 0L));
         }
         for (EtcdStore s : listed) {
-            compares.add(Ops.modLess(s.rangeStart(), s.rangeEnd(), rev + 1L));
+            for (byte[][] r : s.listedRanges()) {
+                compares.add(Ops.modLess(r[0], r[1], rev + 1L));
+            }
         }
         String what = describe();
         home.checkKeyCount(compares.size(), !puts.isEmpty(), what);
@@ -341,7 +346,7 @@ final class EtcdTxn extends Participant {
     protected void watch(Runnable changed) {
         List<byte[][]> ranges = new ArrayList<>();
         for (EtcdStore s : listed) {
-            ranges.add(new byte[][] {s.rangeStart().getBytes(java.nio.charset.StandardCharsets.UTF_8), s.rangeEnd()});
+            ranges.addAll(s.listedRanges());
         }
         watcher = Watcher.start(home.gateway, reads.keySet(), ranges, rev + 1L, changed);
     }

@@ -128,6 +128,9 @@ final class Gateway {
             if (left <= 0L) {
                 break;
             }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new GatewayException(Kind.INTERRUPTED, "interrupted before " + path + " was sent", null, false);
+            }
             int member = (start + tries) % n;
             URI endpoint = endpoints.get(member);
             // A read gives each member a part of the time, so that one that is alive but silent
@@ -145,6 +148,9 @@ final class Gateway {
                 return answer;
             } catch (GatewayException e) {
                 last = e;
+                if (e.kind == Kind.INTERRUPTED) {
+                    throw e;
+                }
                 boolean moveOn = e.kind == Kind.NOT_SENT || (idempotent && e.kind == Kind.UNANSWERED);
                 if (!moveOn) {
                     throw e;
@@ -183,7 +189,7 @@ final class Gateway {
             throw new GatewayException(Kind.UNANSWERED, endpoint + path + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GatewayException(Kind.UNANSWERED, "interrupted while waiting for " + endpoint + path, e);
+            throw new GatewayException(Kind.INTERRUPTED, "interrupted while waiting for " + endpoint + path, e, true);
         }
         JsonNode answer;
         try {

@@ -94,6 +94,10 @@ final class Ops {
 
     /** Every key in {@code [key, rangeEnd)} (just {@code key} when null) last changed before {@code rev}. */
     static ObjectNode modLess(String key, byte[] rangeEnd, long rev) {
+        return modLess(key.getBytes(StandardCharsets.UTF_8), rangeEnd, rev);
+    }
+
+    static ObjectNode modLess(byte[] key, byte[] rangeEnd, long rev) {
         ObjectNode c = obj().put("key", b64(key)).put("target", "MOD").put("result", "LESS").put("mod_revision", Long.toString(rev));
         if (rangeEnd != null) {
             c.put("range_end", b64(rangeEnd));

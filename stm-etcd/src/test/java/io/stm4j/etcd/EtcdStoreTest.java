@@ -377,6 +377,61 @@ class EtcdStoreTest {
         assertThat(attempts.get()).isEqualTo(3);
     }
 
+    @Test
+    void anInterruptEndsAReadWithTheInterruptAsCauseAndTheFlagSet() {
+        EtcdStore s = open();
+        set(s, "k", 1);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> s.useVar("k")).isInstanceOf(io.stm4j.StmException.class)
+                    .hasCauseInstanceOf(InterruptedException.class).hasMessageContaining("interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThatThrownBy(() -> Stm.atomic(() -> s.useVar("k").get())).isInstanceOf(io.stm4j.StmException.class)
+                    .hasCauseInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void anInterruptWhileACommitIsUnderWayIsSettledBeforeItEnds() {
+        EtcdStore s = open();
+        set(s, "n", 0);
+        AtomicInteger outcomes = new AtomicInteger();
+        for (int round = 0; round < 6; round++) {
+            s.gateway.fault = new Gateway.Fault() {
+                @Override
+                public boolean dropRequest(String path, JsonNode request) {
+                    if (isCommit(path, request)) {
+                        Thread.currentThread().interrupt(); // the send is then interrupted, before or after it went out
+                    }
+                    return false;
+                }
+            };
+            int before = s.<Integer>useVar("n").get();
+            boolean committed;
+            try {
+                Stm.atomic(() -> {
+                    Value<Integer> n = s.useVar("n");
+                    n.set(n.get() + 1);
+                    n.commit();
+                });
+                committed = true;
+            } catch (io.stm4j.StmException e) {
+                assertThat(e).hasCauseInstanceOf(InterruptedException.class);
+                committed = false;
+            } finally {
+                s.gateway.fault = null;
+                assertThat(Thread.interrupted()).as("the interrupt flag is set again").isTrue();
+            }
+            // applied exactly when it returned: never twice, never behind the caller's back
+            assertThat(s.<Integer>useVar("n").get()).isEqualTo(committed ? before + 1 : before);
+            outcomes.incrementAndGet();
+        }
+        assertThat(outcomes.get()).isEqualTo(6);
+    }
+
     // ------------------------------------------------------------------ transactions
 
     @Test
