@@ -17,12 +17,16 @@ import java.util.regex.Pattern;
  * base64 values) never hold a quote or a backslash, which is what lets a pattern read them.
  */
 final class Gateway {
+    private Gateway() {
+    }
+
     /** One second: a member that is alive answers on loopback in milliseconds, a paused one never. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
 
+    // one for all clusters: each client has a selector thread, which JDK 17 cannot close (HttpClient.close is 21+).
     // HTTP/1.1: the JDK client's default HTTP/2 would first offer an h2c upgrade, which etcd's port (shared by
     // gRPC and the gateway) has no use for
-    private final HttpClient client = HttpClient.newBuilder()
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CALL_TIMEOUT)
             .build();
@@ -33,13 +37,13 @@ final class Gateway {
      * @throws IOException no answer within {@code timeout}, a refused connection, or a status other than 200
      *     (the message has the status and the body)
      */
-    String post(String endpoint, String path, String json, Duration timeout) throws IOException, InterruptedException {
+    static String post(String endpoint, String path, String json, Duration timeout) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("POST " + endpoint + path + " answered " + response.statusCode() + ": " + response.body());
         }

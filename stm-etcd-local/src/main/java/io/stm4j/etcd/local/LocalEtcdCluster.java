@@ -112,7 +112,6 @@ public final class LocalEtcdCluster implements AutoCloseable {
     private final Member[] members;
     private final List<String> endpoints;
     private final String initialCluster;
-    private final Gateway gateway = new Gateway();
     private final Thread killOnExit = new Thread(this::killForExit, "stm4j-etcd-kill-on-exit");
     private boolean closed; // guarded by this
 
@@ -127,8 +126,6 @@ public final class LocalEtcdCluster implements AutoCloseable {
         volatile boolean paused;
         /** set by kill and stop, cleared by a launch: its exit is no failure */
         volatile boolean downOnPurpose;
-        /** the raft member id, 0 until the member first answered status */
-        volatile long id;
 
         Member(int index, int clientPort, int peerPort, Path dir) {
             this.index = index;
@@ -712,12 +709,8 @@ public final class LocalEtcdCluster implements AutoCloseable {
     /** The member's status, or empty if it does not answer within {@link Gateway#CALL_TIMEOUT}. */
     private Optional<Status> status(Member m) {
         try {
-            String body = gateway.post(m.endpoint(), "/v3/maintenance/status", "{}", Gateway.CALL_TIMEOUT);
-            long id = Gateway.unsignedField(body, "member_id");
-            if (id != 0) {
-                m.id = id;
-            }
-            return Optional.of(new Status(id, Gateway.unsignedField(body, "leader")));
+            String body = Gateway.post(m.endpoint(), "/v3/maintenance/status", "{}", Gateway.CALL_TIMEOUT);
+            return Optional.of(new Status(Gateway.unsignedField(body, "member_id"), Gateway.unsignedField(body, "leader")));
         } catch (IOException e) {
             // not up yet, restarting, or electing: the caller polls again and reports the last state at its timeout
             LOG.log(DEBUG, "{0}: no status: {1}", m.name, e);

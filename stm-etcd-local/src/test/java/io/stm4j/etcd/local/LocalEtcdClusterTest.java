@@ -105,7 +105,7 @@ class LocalEtcdClusterTest {
             assertThat(cluster.isPaused(paused)).isTrue();
             assertThat(LocalEtcdCluster.processState(cluster.pid(paused))).isIn('T', 't');
             // it accepts the connection (the kernel does) but answers nothing
-            assertThatThrownBy(() -> new Gateway().post(cluster.endpoint(paused), "/v3/maintenance/status", "{}",
+            assertThatThrownBy(() -> Gateway.post(cluster.endpoint(paused), "/v3/maintenance/status", "{}",
                     Duration.ofMillis(300))).isInstanceOf(HttpTimeoutException.class);
             int leader = cluster.leader();
             assertThat(leader).isNotEqualTo(paused);
