@@ -22,11 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -679,14 +681,17 @@ public final class LocalEtcdCluster implements AutoCloseable {
         Map<Long, Integer> votes = new HashMap<>();
         Map<Long, Member> answered = new HashMap<>();
         List<String> problems = new ArrayList<>();
-        int asked = 0;
+        Map<Member, CompletableFuture<String>> questions = new LinkedHashMap<>();
         for (Member m : members) {
             failIfDied(m);
-            if (!m.running() || m.paused) {
-                continue;
+            if (m.running() && !m.paused) {
+                questions.put(m, askStatus(m));
             }
-            asked++;
-            Optional<Status> s = status(m);
+        }
+        int asked = questions.size();
+        for (Map.Entry<Member, CompletableFuture<String>> question : questions.entrySet()) {
+            Member m = question.getKey();
+            Optional<Status> s = status(m, question.getValue());
             if (s.isEmpty()) {
                 problems.add(m.name + " does not answer");
                 continue;
@@ -706,10 +711,19 @@ public final class LocalEtcdCluster implements AutoCloseable {
         return new Agreement(-1, String.join("; ", problems));
     }
 
+    private static CompletableFuture<String> askStatus(Member m) {
+        return Gateway.postAsync(m.endpoint(), "/v3/maintenance/status", "{}", Gateway.CALL_TIMEOUT);
+    }
+
     /** The member's status, or empty if it does not answer within {@link Gateway#CALL_TIMEOUT}. */
     private Optional<Status> status(Member m) {
+        return status(m, askStatus(m));
+    }
+
+    /** The status in {@code answer} from {@link #askStatus}, or empty if none came. */
+    private Optional<Status> status(Member m, CompletableFuture<String> answer) {
         try {
-            String body = Gateway.post(m.endpoint(), "/v3/maintenance/status", "{}", Gateway.CALL_TIMEOUT);
+            String body = Gateway.await(answer, Gateway.CALL_TIMEOUT);
             return Optional.of(new Status(Gateway.unsignedField(body, "member_id"), Gateway.unsignedField(body, "leader")));
         } catch (IOException e) {
             // not up yet, restarting, or electing: the caller polls again and reports the last state at its timeout
