@@ -111,16 +111,24 @@ read_state() {
   return 0
 }
 
-# healthy: every member answers status and all name the same non-zero leader
+# healthy: every member answers status and all name the same non-zero leader. The members are asked at
+# once: one that has bound its port but is not ready yet holds the request until it is (or until curl's
+# 1 s), and asking one after the other would add those waits up.
 healthy() {
-  local leader="" l i
+  local leader="" l i asks=()
+  [ ${#endpoints[@]} -gt 0 ] || return 1
   for i in "${!endpoints[@]}"; do
-    l=$(status_field "${endpoints[$i]}" leader)
+    status_field "${endpoints[$i]}" leader > "$dir/.leader-$i" &
+    asks+=($!)
+  done
+  # these PIDs only: a bare wait would wait for the members started in the background too
+  wait "${asks[@]}"
+  for i in "${!endpoints[@]}"; do
+    l=$(cat "$dir/.leader-$i"); rm -f "$dir/.leader-$i"
     [ -n "$l" ] && [ "$l" != 0 ] || return 1
     [ -z "$leader" ] || [ "$l" = "$leader" ] || return 1
     leader=$l
   done
-  [ ${#endpoints[@]} -gt 0 ]
 }
 
 # kill_pids SIGNAL TIMEOUT_S: signal every member of ours, wait until all have exited; returns 1 if one
@@ -144,7 +152,7 @@ stop_cluster() {
     # once costs seconds (the leader tries to hand its leadership to a follower that is stopping too)
     kill_pids KILL "$STOP_TIMEOUT_S" || die "members $(cat "$dir/pids") still run $STOP_TIMEOUT_S s after SIGKILL"
   fi
-  rm -rf "$dir"/member-* "$dir/pids" "$dir/endpoints"
+  rm -rf "$dir"/member-* "$dir/pids" "$dir/endpoints" "$dir"/.leader-*
   rmdir "$dir" 2>/dev/null || true
 }
 
