@@ -168,7 +168,7 @@ start_members() {
   done
   # etcd reads ETCD_<FLAG> variables as flags (ETCD_BINARY among them would only be warned about)
   for v in $(compgen -e); do [[ $v == ETCD_* ]] && unset "$v"; done
-  # --unsafe-no-fsync exists from etcd 3.4.14 on (Debian's 3.4.23 has it, though --help does not list it)
+  # --unsafe-no-fsync exists from etcd 3.4.10 on (Debian's 3.4.23 has it, though --help does not list it)
   if "$etcd" --unsafe-no-fsync --version >/dev/null 2>&1; then extra+=(--unsafe-no-fsync); fi
   for i in $(seq 0 $((MEMBERS - 1))); do
     mkdir -p "$dir/member-$i"

@@ -46,13 +46,14 @@ import java.util.stream.Stream;
  * starts the members with a unique {@code --initial-cluster-token}, and returns once every member
  * answers {@code /v3/maintenance/status} and all name the same leader, or throws within
  * {@link #DEFAULT_TIMEOUT}. A member that finds its port taken meanwhile makes it start over on new
- * ports (3 attempts in all). About half a second for 3 members on 2 cores.
+ * ports (3 attempts in all). About half a second for 3 members on an idle 2-core machine, seconds on a
+ * loaded one.
  *
  * <p><b>Flags.</b> Besides the addresses: {@code --heartbeat-interval 50 --election-timeout 500} (a
  * leader in well under a second, a new one about half a second after the old one dies), {@code
  * --quota-backend-bytes} 256 MiB (a runaway test fills that, not the disk), {@code --logger zap
  * --log-level warn --log-outputs stderr} (the log file holds what went wrong, not every request), and
- * {@code --unsafe-no-fsync} where the binary has it (3.4.14 and later, 3.5): a test cluster's data need
+ * {@code --unsafe-no-fsync} where the binary has it (3.4.10 and later): a test cluster's data need
  * not survive a power cut. Auto-compaction stays off: tests compact explicitly. Members' environment has
  * no {@code ETCD_*} variables, which etcd would read as flags.
  *
