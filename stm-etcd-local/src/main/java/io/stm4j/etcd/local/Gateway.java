@@ -5,8 +5,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,12 +23,16 @@ import java.util.regex.Pattern;
  * base64 values) never hold a quote or a backslash, which is what lets a pattern read them.
  */
 final class Gateway {
+    private Gateway() {
+    }
+
     /** One second: a member that is alive answers on loopback in milliseconds, a paused one never. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(1);
 
+    // one for all clusters: each client has a selector thread, which JDK 17 cannot close (HttpClient.close is 21+).
     // HTTP/1.1: the JDK client's default HTTP/2 would first offer an h2c upgrade, which etcd's port (shared by
     // gRPC and the gateway) has no use for
-    private final HttpClient client = HttpClient.newBuilder()
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CALL_TIMEOUT)
             .build();
@@ -33,15 +43,57 @@ final class Gateway {
      * @throws IOException no answer within {@code timeout}, a refused connection, or a status other than 200
      *     (the message has the status and the body)
      */
-    String post(String endpoint, String path, String json, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path))
+    static String post(String endpoint, String path, String json, Duration timeout) throws IOException, InterruptedException {
+        return body(CLIENT.send(request(endpoint, path, json, timeout), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /**
+     * {@link #post} without waiting, so that several members are asked at once: a member that has bound its port
+     * but is not ready yet holds a request until the timeout, and asking one after the other would add those up.
+     * Read the answer with {@link #await}.
+     */
+    static CompletableFuture<String> postAsync(String endpoint, String path, String json, Duration timeout) {
+        return CLIENT.sendAsync(request(endpoint, path, json, timeout), HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> {
+                    try {
+                        return body(response);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
+                    }
+                });
+    }
+
+    /**
+     * The body of a {@link #postAsync} answer. The request's own timeout ends the wait; {@code timeout} plus a
+     * second bounds it even if the client lags.
+     *
+     * @throws IOException as {@link #post}
+     */
+    static String await(CompletableFuture<String> answer, Duration timeout) throws IOException, InterruptedException {
+        try {
+            return answer.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms and a second");
+        }
+    }
+
+    private static HttpRequest request(String endpoint, String path, String json, Duration timeout) {
+        return HttpRequest.newBuilder(URI.create(endpoint + path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
-        HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String body(HttpResponse<String> response) throws IOException {
         if (response.statusCode() != 200) {
-            throw new IOException("POST " + endpoint + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IOException("POST " + response.uri() + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }

@@ -22,11 +22,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,13 +46,14 @@ import java.util.stream.Stream;
  * starts the members with a unique {@code --initial-cluster-token}, and returns once every member
  * answers {@code /v3/maintenance/status} and all name the same leader, or throws within
  * {@link #DEFAULT_TIMEOUT}. A member that finds its port taken meanwhile makes it start over on new
- * ports (3 attempts in all). About half a second for 3 members on 2 cores.
+ * ports (3 attempts in all). About half a second for 3 members on an idle 2-core machine, seconds on a
+ * loaded one.
  *
  * <p><b>Flags.</b> Besides the addresses: {@code --heartbeat-interval 50 --election-timeout 500} (a
  * leader in well under a second, a new one about half a second after the old one dies), {@code
  * --quota-backend-bytes} 256 MiB (a runaway test fills that, not the disk), {@code --logger zap
  * --log-level warn --log-outputs stderr} (the log file holds what went wrong, not every request), and
- * {@code --unsafe-no-fsync} where the binary has it (3.4.14 and later, 3.5): a test cluster's data need
+ * {@code --unsafe-no-fsync} where the binary has it (3.4.10 and later): a test cluster's data need
  * not survive a power cut. Auto-compaction stays off: tests compact explicitly. Members' environment has
  * no {@code ETCD_*} variables, which etcd would read as flags.
  *
@@ -112,7 +115,6 @@ public final class LocalEtcdCluster implements AutoCloseable {
     private final Member[] members;
     private final List<String> endpoints;
     private final String initialCluster;
-    private final Gateway gateway = new Gateway();
     private final Thread killOnExit = new Thread(this::killForExit, "stm4j-etcd-kill-on-exit");
     private boolean closed; // guarded by this
 
@@ -127,8 +129,6 @@ public final class LocalEtcdCluster implements AutoCloseable {
         volatile boolean paused;
         /** set by kill and stop, cleared by a launch: its exit is no failure */
         volatile boolean downOnPurpose;
-        /** the raft member id, 0 until the member first answered status */
-        volatile long id;
 
         Member(int index, int clientPort, int peerPort, Path dir) {
             this.index = index;
@@ -682,14 +682,17 @@ public final class LocalEtcdCluster implements AutoCloseable {
         Map<Long, Integer> votes = new HashMap<>();
         Map<Long, Member> answered = new HashMap<>();
         List<String> problems = new ArrayList<>();
-        int asked = 0;
+        Map<Member, CompletableFuture<String>> questions = new LinkedHashMap<>();
         for (Member m : members) {
             failIfDied(m);
-            if (!m.running() || m.paused) {
-                continue;
+            if (m.running() && !m.paused) {
+                questions.put(m, askStatus(m));
             }
-            asked++;
-            Optional<Status> s = status(m);
+        }
+        int asked = questions.size();
+        for (Map.Entry<Member, CompletableFuture<String>> question : questions.entrySet()) {
+            Member m = question.getKey();
+            Optional<Status> s = status(m, question.getValue());
             if (s.isEmpty()) {
                 problems.add(m.name + " does not answer");
                 continue;
@@ -709,15 +712,20 @@ public final class LocalEtcdCluster implements AutoCloseable {
         return new Agreement(-1, String.join("; ", problems));
     }
 
+    private static CompletableFuture<String> askStatus(Member m) {
+        return Gateway.postAsync(m.endpoint(), "/v3/maintenance/status", "{}", Gateway.CALL_TIMEOUT);
+    }
+
     /** The member's status, or empty if it does not answer within {@link Gateway#CALL_TIMEOUT}. */
     private Optional<Status> status(Member m) {
+        return status(m, askStatus(m));
+    }
+
+    /** The status in {@code answer} from {@link #askStatus}, or empty if none came. */
+    private Optional<Status> status(Member m, CompletableFuture<String> answer) {
         try {
-            String body = gateway.post(m.endpoint(), "/v3/maintenance/status", "{}", Gateway.CALL_TIMEOUT);
-            long id = Gateway.unsignedField(body, "member_id");
-            if (id != 0) {
-                m.id = id;
-            }
-            return Optional.of(new Status(id, Gateway.unsignedField(body, "leader")));
+            String body = Gateway.await(answer, Gateway.CALL_TIMEOUT);
+            return Optional.of(new Status(Gateway.unsignedField(body, "member_id"), Gateway.unsignedField(body, "leader")));
         } catch (IOException e) {
             // not up yet, restarting, or electing: the caller polls again and reports the last state at its timeout
             LOG.log(DEBUG, "{0}: no status: {1}", m.name, e);

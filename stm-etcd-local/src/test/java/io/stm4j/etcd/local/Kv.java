@@ -15,11 +15,9 @@ final class Kv {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern CLIENT_URL = Pattern.compile("\"clientURLs\"\\s*:\\s*\\[\"([^\"]*)\"");
 
-    private final Gateway gateway = new Gateway();
-
     /** Puts {@code key = value} through {@code endpoint}; throws if that member does not commit it within 5 s. */
     void put(String endpoint, String key, String value) throws IOException, InterruptedException {
-        gateway.post(endpoint, "/v3/kv/put", "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\"}", TIMEOUT);
+        Gateway.post(endpoint, "/v3/kv/put", "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\"}", TIMEOUT);
     }
 
     /** A linearizable read of {@code key} through {@code endpoint}: the latest committed value, or empty. */
@@ -34,7 +32,7 @@ final class Kv {
 
     /** The client URLs of the members that {@code endpoint}'s member lists, from {@code /v3/cluster/member/list}. */
     List<String> memberClientUrls(String endpoint) throws IOException, InterruptedException {
-        String body = gateway.post(endpoint, "/v3/cluster/member/list", "{}", TIMEOUT);
+        String body = Gateway.post(endpoint, "/v3/cluster/member/list", "{}", TIMEOUT);
         List<String> urls = new ArrayList<>();
         Matcher m = CLIENT_URL.matcher(body);
         while (m.find()) {
@@ -45,7 +43,7 @@ final class Kv {
 
     private Optional<String> range(String endpoint, String key, boolean serializable)
             throws IOException, InterruptedException {
-        String body = gateway.post(endpoint, "/v3/kv/range",
+        String body = Gateway.post(endpoint, "/v3/kv/range",
                 "{\"key\":\"" + b64(key) + "\"" + (serializable ? ",\"serializable\":true" : "") + "}", TIMEOUT);
         return Gateway.field(body, "value")
                 .map(v -> new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8));
