@@ -69,7 +69,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *       delete the markers attached, one revision): every store grants one lease (for 12 request
  *       timeouts, 8 minutes here) when it first commits, and the constructor revokes every lease of
  *       the cluster (the earlier instances') before it writes the keys and takes the base, so no
- *       lease expires under a scenario (a second at most), however long the run;</li>
+ *       lease expires under a scenario (seconds at most), however long the run;</li>
  *   <li>a fence writes only after a commit got no answer within the request timeout, which here
  *       is longer than Lincheck's timeout for a whole invocation: a history with a fence has already
  *       failed as hung;</li>
@@ -341,7 +341,7 @@ public class EtcdStoreLinearizabilityTest {
                 .actorsAfter(1)
                 .iterations(10 * scale)
                 .invocationsPerIteration(8);
-        // bounded: Lincheck's start (5 to 20 s) and about 80 invocations of 0.1 to 0.3 s a scale unit on 2 cores
+        // bounded: Lincheck's start (5 to 20 s) and 80 invocations of 0.05 to 0.3 s a scale unit on 2 cores (1600 took 80 s)
         assertTimeoutPreemptively(Duration.ofSeconds(180L * scale), () -> options.check(EtcdStoreLinearizabilityTest.class));
     }
 }
