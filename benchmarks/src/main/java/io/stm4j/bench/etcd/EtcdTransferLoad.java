@@ -7,6 +7,7 @@ import io.stm4j.etcd.EtcdStore;
 import io.stm4j.etcd.ValueCodec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +42,10 @@ import java.util.concurrent.TimeUnit;
  * Values are written in {@code ValueCodec.json()}'s format in every mode (checked at start), so
  * the payloads are the same size. Every (mode, clients) run warms up (3 s), then measures (10 s):
  * the latency of every transfer that starts in the window, from the call to its return (re-runs
- * included), throughput = those transfers / window, and re-runs (stm4j: body runs - 1; raw: refused
- * commits). Modes are interleaved within each repetition, in an order that turns every repetition,
+ * included), throughput = those transfers / window, re-runs (stm4j: body runs - 1; raw: refused
+ * commits), and this JVM's CPU time per transfer in the window (every thread: clients, the HTTP
+ * client's, GC, JIT): the client's own cost, steadier than latency on a machine whose cores it
+ * shares with the cluster. Modes are interleaved within each repetition, in an order that turns every repetition,
  * so that drift of a noisy machine shows in the repetitions; the summary gives medians over them, and
  * the ratios stm4j/raw of p50, p99 and throughput per repetition and their median, against the target
  * of at most 30% added latency.
@@ -52,6 +55,12 @@ import java.util.concurrent.TimeUnit;
  * outside the measurement: every lease of the cluster is revoked (deleting all commit markers, so
  * that one run's markers do not expire in the middle of another's) and the history compacted. So
  * the cluster must be one of its own.
+ *
+ * <p>Not JMH: a JMH benchmark measures one operation in a loop per thread and reports a score per
+ * iteration; this needs every transfer's latency across all clients together (p50/p99 of the whole
+ * window), runs of different client counts against one external cluster with housekeeping and an
+ * invariant check between them, and modes interleaved in one JVM so that the ratio is taken between
+ * neighbouring runs.
  *
  * <p><b>Run</b> it through {@code benchmarks/etcd-bench.sh} (starts a local 3-member cluster, stops
  * it after), or by hand against a running cluster:
@@ -87,8 +96,12 @@ public final class EtcdTransferLoad {
 
     /** One way of making a transfer; thread-safe. */
     private interface Transfer {
-        /** @return how many times it had to start again */
-        long transfer(String from, String to, long amount);
+        /**
+         * @param phases adds the ns spent reading (the read request, decoding included) to {@code [0]}
+         *     and in the rest of the body before the commit request (stm4j: staging, which encodes) to {@code [1]}
+         * @return how many times it had to start again
+         */
+        long transfer(String from, String to, long amount, long[] phases);
     }
 
     private EtcdTransferLoad(Map<String, String> o) {
@@ -208,11 +221,11 @@ public final class EtcdTransferLoad {
                 return 1;
             }
             Map<String, Transfer> transfers = new LinkedHashMap<>();
-            transfers.put("raw", (a, b, amount) -> rawTransfer(raw, a, b, amount, true));
-            transfers.put("raw-nomarker", (a, b, amount) -> rawTransfer(raw, a, b, amount, false));
-            transfers.put(STM4J, (a, b, amount) -> stm4jTransfer(store, a, b, amount));
-            out.println("| rep | mode | clients | transfers/s | p50 ms | p99 ms | retries |");
-            out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+            transfers.put("raw", (a, b, amount, phases) -> rawTransfer(raw, a, b, amount, true, phases));
+            transfers.put("raw-nomarker", (a, b, amount, phases) -> rawTransfer(raw, a, b, amount, false, phases));
+            transfers.put(STM4J, (a, b, amount, phases) -> stm4jTransfer(store, a, b, amount, phases));
+            out.println("| rep | mode | clients | transfers/s | p50 ms | p99 ms | retries | client CPU µs/transfer |");
+            out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int rep = 1; rep <= repeats; rep++) {
                 List<String> order = new ArrayList<>(modes);
                 java.util.Collections.rotate(order, -(rep - 1));
@@ -285,17 +298,21 @@ public final class EtcdTransferLoad {
         return null;
     }
 
-    private static long stm4jTransfer(EtcdStore store, String from, String to, long amount) {
+    private static long stm4jTransfer(EtcdStore store, String from, String to, long amount, long[] phases) {
         int[] runs = {0};
         Stm.atomic(() -> {
             runs[0]++;
+            long t0 = System.nanoTime();
             Changeset c = store.using(from, to);
+            long t1 = System.nanoTime();
             Value<Long> a = c.get(from);
             Value<Long> b = c.get(to);
             long moved = Math.min(amount, balance(a));
             a.set(a.get() - moved);
             b.set(balance(b) + moved);
             c.commit();
+            phases[0] += t1 - t0;
+            phases[1] += System.nanoTime() - t1;
         });
         return runs[0] - 1L;
     }
@@ -308,10 +325,14 @@ public final class EtcdTransferLoad {
         return n;
     }
 
-    private static long rawTransfer(RawGateway raw, String from, String to, long amount, boolean marker) {
+    private static long rawTransfer(RawGateway raw, String from, String to, long amount, boolean marker, long[] phases) {
+        long t0 = System.nanoTime();
         RawGateway.Pair p = raw.read(from, to);
+        phases[0] += System.nanoTime() - t0;
         for (long refused = 0; ; refused++) {
+            long t1 = System.nanoTime();
             long moved = Math.min(amount, p.valueA);
+            phases[1] += System.nanoTime() - t1;
             RawGateway.Pair now = raw.commit(from, to, p, p.valueA - moved, p.valueB + moved, marker);
             if (now == null) {
                 return refused;
@@ -329,6 +350,7 @@ public final class EtcdTransferLoad {
         }
         long[][] latencies = new long[clients][];
         long[] retries = new long[clients];
+        long[][] phaseSums = new long[clients][2];
         Throwable[] failures = new Throwable[clients];
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmupSeconds * 1e9);
@@ -341,6 +363,7 @@ public final class EtcdTransferLoad {
                     long[] lat = new long[1024];
                     int n = 0;
                     ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                    long[] phases = new long[2];
                     while (true) {
                         long t0 = System.nanoTime();
                         if (t0 - end >= 0) {
@@ -348,7 +371,9 @@ public final class EtcdTransferLoad {
                         }
                         int i = rnd.nextInt(accounts);
                         int j = rnd.nextInt(accounts - 1);
-                        long again = transfer.transfer(full[i], full[j >= i ? j + 1 : j], 1 + rnd.nextInt(10));
+                        phases[0] = 0L;
+                        phases[1] = 0L;
+                        long again = transfer.transfer(full[i], full[j >= i ? j + 1 : j], 1 + rnd.nextInt(10), phases);
                         long t1 = System.nanoTime();
                         if (t0 - measureFrom >= 0) {
                             if (n == lat.length) {
@@ -356,6 +381,8 @@ public final class EtcdTransferLoad {
                             }
                             lat[n++] = t1 - t0;
                             retries[id] += again;
+                            phaseSums[id][0] += phases[0];
+                            phaseSums[id][1] += phases[1];
                         }
                     }
                     latencies[id] = Arrays.copyOf(lat, n);
@@ -366,6 +393,11 @@ public final class EtcdTransferLoad {
             threads[t].setDaemon(true); // a client hung in a request must not keep the JVM alive after the failure
             threads[t].start();
         }
+        // this JVM's CPU time in the measured window: the client's cost, which the cluster on the same cores feels
+        sleepUntil(measureFrom);
+        long cpuFrom = processCpuNanos();
+        sleepUntil(end);
+        long cpuTo = processCpuNanos();
         for (Thread th : threads) {
             long left = end + GRACE_NANOS - System.nanoTime();
             try {
@@ -386,8 +418,11 @@ public final class EtcdTransferLoad {
         }
         long total = 0L;
         int count = 0;
+        long[] phaseTotals = new long[2];
         for (int t = 0; t < clients; t++) {
             total += retries[t];
+            phaseTotals[0] += phaseSums[t][0];
+            phaseTotals[1] += phaseSums[t][1];
             count += latencies[t].length;
         }
         long[] all = new long[count];
@@ -396,7 +431,24 @@ public final class EtcdTransferLoad {
             System.arraycopy(l, 0, all, at, l.length);
             at += l.length;
         }
-        return new Run(rep, mode, clients, total, measureSeconds, all);
+        return new Run(rep, mode, clients, total, measureSeconds, all, cpuTo - cpuFrom, phaseTotals);
+    }
+
+    private static void sleepUntil(long deadline) {
+        for (long left = deadline - System.nanoTime(); left > 0L; left = deadline - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a run", e);
+            }
+        }
+    }
+
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1L;
     }
 
     // ------------------------------------------------------------------ the report
@@ -404,14 +456,27 @@ public final class EtcdTransferLoad {
     private String summary(List<Run> runs) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Medians of %d repetition(s):%n%n", repeats));
-        s.append("| mode | clients | transfers/s | p50 ms | p99 ms | retries/transfer |\n");
+        s.append("| mode | clients | transfers/s | p50 ms | p99 ms | retries/transfer | client CPU µs/transfer |\n");
+        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (String mode : modes) {
+            for (int c : clientCounts) {
+                List<Run> rs = select(runs, mode, c);
+                s.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.4f | %.0f |%n", mode, c,
+                        median(rs, Run::perSecond), median(rs, Run::p50), median(rs, Run::p99),
+                        median(rs, r -> r.transfers == 0 ? 0.0 : (double) r.retries / r.transfers),
+                        median(rs, Run::cpuMicrosPerTransfer)));
+            }
+        }
+        s.append(String.format(Locale.ROOT, "%nWhere a transfer's time goes (means per transfer, median of the repetitions): read ="
+                + " the read request with decoding; body = the rest of the body (stm4j: get, set, staging, which encodes);"
+                + " commit = the rest: the commit request (raw: with encoding) and, for stm4j, the engine around the body:%n%n"));
+        s.append("| mode | clients | mean ms | read ms | body µs | commit ms |\n");
         s.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
         for (String mode : modes) {
             for (int c : clientCounts) {
                 List<Run> rs = select(runs, mode, c);
-                s.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.4f |%n", mode, c,
-                        median(rs, Run::perSecond), median(rs, Run::p50), median(rs, Run::p99),
-                        median(rs, r -> r.transfers == 0 ? 0.0 : (double) r.retries / r.transfers)));
+                s.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f |%n", mode, c, median(rs, Run::meanMs),
+                        median(rs, Run::meanReadMs), median(rs, Run::meanBodyMicros), median(rs, Run::meanCommitMs)));
             }
         }
         if (clientCounts.size() > 1) {

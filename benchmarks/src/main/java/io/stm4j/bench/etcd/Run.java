@@ -14,22 +14,59 @@ final class Run {
     /** Re-runs (stm4j) or refused commits (raw) of those transfers. */
     final long retries;
     final double seconds;
+    /** CPU time this JVM used in the window (every thread: clients, HTTP, GC, JIT), in ns; negative if unknown. */
+    final long cpuNanos;
+    /** Of those transfers' time, in ns: reading ({@code [0]}), the rest of the body ({@code [1]}). */
+    private final long[] phases;
     /** Latencies of those transfers, in ns, sorted. */
     private final long[] sorted;
+    private final long totalNanos;
 
-    Run(int repetition, String mode, int clients, long retries, double seconds, long[] latencies) {
+    Run(int repetition, String mode, int clients, long retries, double seconds, long[] latencies, long cpuNanos,
+            long[] phases) {
         this.repetition = repetition;
         this.mode = mode;
         this.clients = clients;
         this.transfers = latencies.length;
         this.retries = retries;
         this.seconds = seconds;
+        this.cpuNanos = cpuNanos;
+        this.phases = phases.clone();
+        this.totalNanos = Arrays.stream(latencies).sum();
         this.sorted = latencies.clone();
         Arrays.sort(this.sorted);
     }
 
     double perSecond() {
         return transfers / seconds;
+    }
+
+    /** @return this JVM's CPU time per transfer in µs; NaN if unknown */
+    double cpuMicrosPerTransfer() {
+        return cpuNanos < 0L || transfers == 0 ? Double.NaN : cpuNanos / 1e3 / transfers;
+    }
+
+    /** @return the mean time of a transfer spent in reads, in ms */
+    double meanReadMs() {
+        return mean(phases[0]) / 1e6;
+    }
+
+    /** @return the mean time of a transfer spent in the body besides reads, in µs */
+    double meanBodyMicros() {
+        return mean(phases[1]) / 1e3;
+    }
+
+    /** @return the mean time of a transfer outside reads and body (the commit request; stm4j: and its engine), in ms */
+    double meanCommitMs() {
+        return mean(totalNanos - phases[0] - phases[1]) / 1e6;
+    }
+
+    double meanMs() {
+        return mean(totalNanos) / 1e6;
+    }
+
+    private double mean(long nanos) {
+        return transfers == 0 ? Double.NaN : (double) nanos / transfers;
     }
 
     /** @return the {@code p}-th percentile (nearest rank) in ms; NaN if there was no transfer */
@@ -49,17 +86,19 @@ final class Run {
         return percentileMs(99);
     }
 
-    static final String CSV_HEADER = "repetition,mode,clients,transfers,seconds,transfers_per_s,p50_ms,p90_ms,p99_ms,max_ms,retries";
+    static final String CSV_HEADER = "repetition,mode,clients,transfers,seconds,transfers_per_s,p50_ms,p90_ms,p99_ms,max_ms,retries,client_cpu_us_per_transfer";
 
     String csv() {
-        return String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%.3f,%d", repetition, mode, clients,
-                transfers, seconds, perSecond(), p50(), percentileMs(90), p99(), percentileMs(100), retries);
+        return String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%.1f", repetition, mode,
+                clients, transfers, seconds, perSecond(), p50(), percentileMs(90), p99(), percentileMs(100), retries,
+                cpuMicrosPerTransfer());
     }
 
-    /** A Markdown table row: mode, clients, transfers/s, p50, p99, retries. */
+    /** A Markdown table row: repetition, mode, clients, transfers/s, p50, p99, retries, CPU per transfer. */
     String row() {
-        return String.format(Locale.ROOT, "| %d | %s | %d | %,.0f | %.2f | %.2f | %d (%.2f%%) |", repetition, mode, clients,
-                perSecond(), p50(), p99(), retries, transfers == 0 ? 0.0 : 100.0 * retries / transfers);
+        return String.format(Locale.ROOT, "| %d | %s | %d | %,.0f | %.2f | %.2f | %d (%.2f%%) | %.0f |", repetition, mode,
+                clients, perSecond(), p50(), p99(), retries, transfers == 0 ? 0.0 : 100.0 * retries / transfers,
+                cpuMicrosPerTransfer());
     }
 
     /** @return the median of {@code values} (the mean of the middle two for an even count); NaN if empty */
