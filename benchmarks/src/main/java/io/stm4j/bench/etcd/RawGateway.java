@@ -1,10 +1,7 @@
 package io.stm4j.bench.etcd;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The baseline of {@link EtcdTransferLoad}: the requests that {@code io.stm4j.etcd.EtcdStore} sends
  * for a 2-key transfer, written by hand on the JDK's {@link HttpClient} (HTTP/1.1, one client shared
- * by every thread) and Jackson, to one member of the cluster.
+ * by every thread) and Jackson (for the answers; requests are written as text: the cheapest a
+ * hand-written client can do), to one member of the cluster.
  *
  * <p>A transfer is {@link #read} (one etcd txn of two linearizable {@code request_range}s), then
  * {@link #commit} (one etcd txn comparing both keys' {@code mod_revision} and putting both; with a
@@ -43,7 +41,6 @@ final class RawGateway {
     private static final String LONG_TYPE = Long.class.getName();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory FACTORY = JSON.getFactory();
 
     private final HttpClient http;
     private final URI endpoint;
@@ -80,17 +77,10 @@ final class RawGateway {
 
     /** One etcd txn of two linearizable reads: both keys at one revision. */
     Pair read(String keyA, String keyB) {
-        byte[] body = write(g -> {
-            g.writeArrayFieldStart("compare");
-            g.writeEndArray();
-            g.writeArrayFieldStart("success");
-            rangeOp(g, keyA);
-            rangeOp(g, keyB);
-            g.writeEndArray();
-            g.writeArrayFieldStart("failure");
-            g.writeEndArray();
-        });
-        return pair(post("/v3/kv/txn", body), keyA, keyB);
+        StringBuilder b = new StringBuilder(160).append("{\"compare\":[],\"success\":[");
+        rangeOp(b, keyA).append(',');
+        rangeOp(b, keyB).append("],\"failure\":[]}");
+        return pair(post("/v3/kv/txn", b), keyA, keyB);
     }
 
     /**
@@ -101,33 +91,22 @@ final class RawGateway {
      */
     Pair commit(String keyA, String keyB, Pair read, long newA, long newB, boolean marker) {
         String markerKey = marker ? MARKER_ROOT + clientId + "/" + markers.incrementAndGet() : null;
-        long lease = marker ? lease() : 0L;
-        byte[] body = write(g -> {
-            g.writeArrayFieldStart("compare");
-            if (marker) {
-                g.writeStartObject();
-                g.writeStringField("key", b64(markerKey));
-                g.writeStringField("target", "CREATE");
-                g.writeStringField("result", "EQUAL");
-                g.writeStringField("create_revision", "0");
-                g.writeEndObject();
-            }
-            modEquals(g, keyA, read.versionA);
-            modEquals(g, keyB, read.versionB);
-            g.writeEndArray();
-            g.writeArrayFieldStart("success");
-            putOp(g, keyA, encodeLong(newA), 0L);
-            putOp(g, keyB, encodeLong(newB), 0L);
-            if (marker) {
-                putOp(g, markerKey, COMMITTED, lease);
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("failure");
-            rangeOp(g, keyA);
-            rangeOp(g, keyB);
-            g.writeEndArray();
-        });
-        JsonNode answer = post("/v3/kv/txn", body);
+        StringBuilder b = new StringBuilder(marker ? 900 : 600).append("{\"compare\":[");
+        if (marker) {
+            b.append("{\"key\":\"").append(b64(markerKey))
+                    .append("\",\"target\":\"CREATE\",\"result\":\"EQUAL\",\"create_revision\":\"0\"},");
+        }
+        modEquals(b, keyA, read.versionA).append(',');
+        modEquals(b, keyB, read.versionB).append("],\"success\":[");
+        putOp(b, keyA, encodeLong(newA), 0L).append(',');
+        putOp(b, keyB, encodeLong(newB), 0L);
+        if (marker) {
+            putOp(b.append(','), markerKey, COMMITTED, lease());
+        }
+        b.append("],\"failure\":[");
+        rangeOp(b, keyA).append(',');
+        rangeOp(b, keyB).append("]}");
+        JsonNode answer = post("/v3/kv/txn", b);
         return answer.path("succeeded").asBoolean(false) ? null : pair(answer, keyA, keyB);
     }
 
@@ -137,8 +116,8 @@ final class RawGateway {
         if (leaseId != 0L && now - leaseGrantedNanos < TimeUnit.SECONDS.toNanos(LEASE_TTL_SECONDS) / 2) {
             return leaseId;
         }
-        byte[] body = write(g -> g.writeStringField("TTL", Long.toString(LEASE_TTL_SECONDS)));
-        long id = post("/v3/lease/grant", body).path("ID").asLong(0L);
+        long id = post("/v3/lease/grant", new StringBuilder("{\"TTL\":\"").append(LEASE_TTL_SECONDS).append("\"}"))
+                .path("ID").asLong(0L);
         if (id == 0L) {
             throw new IllegalStateException("etcd granted no lease");
         }
@@ -169,16 +148,7 @@ final class RawGateway {
      * ({@link EtcdTransferLoad} checks that the bytes are the same).
      */
     static byte[] encodeLong(long v) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(48);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("type", LONG_TYPE);
-            g.writeStringField("value", Long.toString(v));
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return ("{\"type\":\"" + LONG_TYPE + "\",\"value\":\"" + v + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
     private static long decodeLong(String base64) {
@@ -201,10 +171,8 @@ final class RawGateway {
         byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
         byte[] end = p.clone();
         end[end.length - 1]++; // prefixes here end in '/'
-        post("/v3/kv/deleterange", write(g -> {
-            g.writeStringField("key", b64(p));
-            g.writeStringField("range_end", b64(end));
-        }));
+        post("/v3/kv/deleterange", new StringBuilder("{\"key\":\"").append(b64(p)).append("\",\"range_end\":\"")
+                .append(b64(end)).append("\"}"));
     }
 
     /**
@@ -214,11 +182,11 @@ final class RawGateway {
      * @return how many leases were revoked
      */
     int revokeAllLeases() {
-        JsonNode leases = post("/v3/lease/leases", write(g -> { }));
+        JsonNode leases = post("/v3/lease/leases", new StringBuilder("{}"));
         int n = 0;
         for (JsonNode l : leases.path("leases")) {
             String id = l.path("ID").asText();
-            JsonNode answer = postAllowingError("/v3/lease/revoke", write(g -> g.writeStringField("ID", id)));
+            JsonNode answer = postAllowingError("/v3/lease/revoke", new StringBuilder("{\"ID\":\"").append(id).append("\"}"));
             if (answer.has("error") && !answer.path("message").asText("").contains("lease not found")) {
                 throw new IllegalStateException("etcd could not revoke lease " + id + ": " + answer);
             }
@@ -230,56 +198,28 @@ final class RawGateway {
 
     /** Compacts the history up to the current revision, so that runs do not grow the database. */
     void compact() {
-        long rev = post("/v3/kv/range", write(g -> g.writeStringField("key", b64("\0")))).path("header").path("revision").asLong();
-        post("/v3/kv/compaction", write(g -> g.writeStringField("revision", Long.toString(rev))));
+        long rev = post("/v3/kv/range", new StringBuilder("{\"key\":\"AA==\"}")).path("header").path("revision").asLong();
+        post("/v3/kv/compaction", new StringBuilder("{\"revision\":\"").append(rev).append("\"}"));
     }
 
     // ------------------------------------------------------------------ JSON and HTTP
+    // Requests are written by hand: every string in them is base64, digits or a fixed word (no escaping).
 
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
+    private static StringBuilder rangeOp(StringBuilder b, String key) {
+        return b.append("{\"request_range\":{\"key\":\"").append(b64(key)).append("\"}}");
     }
 
-    /** A JSON object whose fields {@code body} writes. */
-    private static byte[] write(Body body) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            body.write(g);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    private static void rangeOp(JsonGenerator g, String key) throws IOException {
-        g.writeStartObject();
-        g.writeObjectFieldStart("request_range");
-        g.writeStringField("key", b64(key));
-        g.writeEndObject();
-        g.writeEndObject();
-    }
-
-    private static void putOp(JsonGenerator g, String key, byte[] value, long lease) throws IOException {
-        g.writeStartObject();
-        g.writeObjectFieldStart("request_put");
-        g.writeStringField("key", b64(key));
-        g.writeStringField("value", b64(value));
+    private static StringBuilder putOp(StringBuilder b, String key, byte[] value, long lease) {
+        b.append("{\"request_put\":{\"key\":\"").append(b64(key)).append("\",\"value\":\"").append(b64(value)).append('"');
         if (lease != 0L) {
-            g.writeStringField("lease", Long.toString(lease));
+            b.append(",\"lease\":\"").append(lease).append('"');
         }
-        g.writeEndObject();
-        g.writeEndObject();
+        return b.append("}}");
     }
 
-    private static void modEquals(JsonGenerator g, String key, long rev) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("key", b64(key));
-        g.writeStringField("target", "MOD");
-        g.writeStringField("result", "EQUAL");
-        g.writeStringField("mod_revision", Long.toString(rev));
-        g.writeEndObject();
+    private static StringBuilder modEquals(StringBuilder b, String key, long rev) {
+        return b.append("{\"key\":\"").append(b64(key))
+                .append("\",\"target\":\"MOD\",\"result\":\"EQUAL\",\"mod_revision\":\"").append(rev).append("\"}");
     }
 
     private static String b64(String s) {
@@ -290,7 +230,7 @@ final class RawGateway {
         return Base64.getEncoder().encodeToString(b);
     }
 
-    private JsonNode post(String path, byte[] body) {
+    private JsonNode post(String path, StringBuilder body) {
         JsonNode answer = postAllowingError(path, body);
         if (answer.has("error")) {
             throw new IllegalStateException(endpoint + path + " answered " + answer);
@@ -298,11 +238,11 @@ final class RawGateway {
         return answer;
     }
 
-    private JsonNode postAllowingError(String path, byte[] body) {
+    private JsonNode postAllowingError(String path, StringBuilder body) {
         HttpRequest request = HttpRequest.newBuilder(endpoint.resolve(path))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toString().getBytes(StandardCharsets.US_ASCII)))
                 .build();
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
