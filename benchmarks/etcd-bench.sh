@@ -27,6 +27,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 jar="$here/target/benchmarks.jar"
+# shellcheck source=benchmarks/common.sh
+source "$here/common.sh"
 cluster_script="$root/stm-etcd-local/etcd-cluster.sh"
 
 mode=full
@@ -46,14 +48,7 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
-if [[ $build == 1 ]]; then
-    echo ">> mvn -q -B -Dstyle.color=never -DskipTests -pl benchmarks -am package"
-    (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl benchmarks -am package)
-fi
-if [[ ! -f $jar ]]; then
-    echo "no $jar: run without --no-build" >&2
-    exit 1
-fi
+ensure_jar "$build"
 
 if [[ -z $endpoints ]]; then
     if [[ ! -x $cluster_script ]]; then
@@ -80,10 +75,7 @@ out="$here/target/results"
 mkdir -p "$out"
 base="$out/etcd-$mode-$(date -u +%Y%m%dT%H%M%SZ)"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]]; then
-    commit="$commit (work tree modified)"
-fi
+commit="$(commit_label)"
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 {
     echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"

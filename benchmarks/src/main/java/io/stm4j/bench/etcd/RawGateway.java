@@ -49,7 +49,7 @@ final class RawGateway {
     private long leaseId;
     private long leaseGrantedNanos;
 
-    /** Two keys as read: each one's value and {@code mod_revision}, and the revision they were read at. */
+    /** Two keys as read: each one's value and {@code mod_revision}. */
     static final class Pair {
         final long valueA;
         final long versionA;
