@@ -80,8 +80,9 @@ load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 {
     echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
-    echo "java:    $("$java_bin" -version 2>&1 | head -n 2 | tail -n 1)"
-    echo "etcd:    $(etcd --version 2>/dev/null | head -n 1 || echo unknown), data in ${data_dir:-(a running cluster)}"
+    # sed, not head: head's early exit would fail the pipeline (pipefail) when the writer gets SIGPIPE
+    echo "java:    $("$java_bin" -version 2>&1 | sed -n 2p)"
+    echo "etcd:    $(etcd --version 2>/dev/null | sed -n 1p), data in ${data_dir:-(a running cluster)}"
     echo "commit:  $commit"
     echo "load:    $(load) (1, 5, 15 min) before the run"
     echo

@@ -40,12 +40,15 @@ import java.util.concurrent.TimeUnit;
  *       commit marker costs etcd.</li>
  * </ul>
  * Values are written in {@code ValueCodec.json()}'s format in every mode (checked at start), so
- * the payloads are the same size. Every (mode, clients) run warms up (3 s), then measures (10 s):
+ * the payloads are the same size. First every mode runs once, unmeasured, at the most clients (the
+ * JVM's warm-up: the HTTP client's code is compiled for all modes alike); then every (mode, clients)
+ * run warms up (3 s), then measures (10 s):
  * the latency of every transfer that starts in the window, from the call to its return (re-runs
  * included), throughput = those transfers / window, re-runs (stm4j: body runs - 1; raw: refused
  * commits), and this JVM's CPU time per transfer in the window (every thread: clients, the HTTP
  * client's, GC, JIT): the client's own cost, steadier than latency on a machine whose cores it
- * shares with the cluster. Modes are interleaved within each repetition, in an order that turns every repetition,
+ * shares with the cluster. Also per mode: where a transfer's time goes (the read request, the rest
+ * of the body, the commit request with the engine around it) and the bytes its client thread allocates. Modes are interleaved within each repetition, in an order that turns every repetition,
  * so that drift of a noisy machine shows in the repetitions; the summary gives medians over them, and
  * the ratios stm4j/raw of p50, p99 and throughput per repetition and their median, against the target
  * of at most 30% added latency.
@@ -81,6 +84,9 @@ public final class EtcdTransferLoad {
     private static final String STM4J = "stm4j";
     /** How long past the end of its window a run may take to finish before it counts as hung. */
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** For the bytes a client thread allocates per transfer (HotSpot's MXBean). */
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private final List<String> endpoints;
     private final List<String> modes;
@@ -224,6 +230,15 @@ public final class EtcdTransferLoad {
             transfers.put("raw", (a, b, amount, phases) -> rawTransfer(raw, a, b, amount, true, phases));
             transfers.put("raw-nomarker", (a, b, amount, phases) -> rawTransfer(raw, a, b, amount, false, phases));
             transfers.put(STM4J, (a, b, amount, phases) -> stm4jTransfer(store, a, b, amount, phases));
+            // The first runs of a JVM pay for class loading and compiling the HTTP client's code, which both modes
+            // share: every mode runs once at the most clients before anything is measured.
+            int most = java.util.Collections.max(clientCounts);
+            System.err.printf(Locale.ROOT, "  (JVM warm-up: each mode for %.1f s at %d clients, not reported)%n", warmupSeconds, most);
+            for (String mode : modes) {
+                if (runAndCheck(0, mode, most, transfers.get(mode), 0.0, Math.max(warmupSeconds, 0.1), admin, raw) == null) {
+                    return 1;
+                }
+            }
             out.println("| rep | mode | clients | transfers/s | p50 ms | p99 ms | retries | client CPU µs/transfer |");
             out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (int rep = 1; rep <= repeats; rep++) {
@@ -231,26 +246,12 @@ public final class EtcdTransferLoad {
                 java.util.Collections.rotate(order, -(rep - 1));
                 for (int clients : clientCounts) {
                     for (String mode : order) {
-                        Run r;
-                        try {
-                            r = measure(rep, mode, clients, transfers.get(mode));
-                        } catch (IllegalStateException e) {
-                            out.println("FAILED: " + mode + " at " + clients + " clients: " + e.getMessage());
-                            e.printStackTrace(System.err);
+                        Run r = runAndCheck(rep, mode, clients, transfers.get(mode), warmupSeconds, measureSeconds, admin, raw);
+                        if (r == null) {
                             return 1;
                         }
                         runs.add(r);
                         out.println(r.row());
-                        broken = check(admin);
-                        if (broken != null) {
-                            out.println("FAILED: after " + mode + " at " + clients + " clients: " + broken);
-                            return 1;
-                        }
-                        long t0 = System.nanoTime();
-                        int leases = raw.revokeAllLeases();
-                        raw.compact();
-                        System.err.printf(Locale.ROOT, "  (housekeeping after the run: %d lease(s) revoked, history compacted, %.0f ms)%n",
-                                leases, (System.nanoTime() - t0) / 1e6);
                     }
                 }
             }
@@ -265,6 +266,34 @@ public final class EtcdTransferLoad {
         }
         out.println("invariants held after every run (" + accounts + " accounts, total " + accounts * INITIAL + ")");
         return 0;
+    }
+
+    /**
+     * One run, then the invariant check and the housekeeping.
+     *
+     * @return the run, or null when it failed or broke the invariant (said on the output)
+     */
+    private Run runAndCheck(int rep, String mode, int clients, Transfer transfer, double warmup, double seconds,
+            EtcdStore admin, RawGateway raw) {
+        Run r;
+        try {
+            r = measure(rep, mode, clients, transfer, warmup, seconds);
+        } catch (IllegalStateException e) {
+            out.println("FAILED: " + mode + " at " + clients + " clients: " + e.getMessage());
+            e.printStackTrace(System.err);
+            return null;
+        }
+        String broken = check(admin);
+        if (broken != null) {
+            out.println("FAILED: after " + mode + " at " + clients + " clients: " + broken);
+            return null;
+        }
+        long t0 = System.nanoTime();
+        int leases = raw.revokeAllLeases();
+        raw.compact();
+        System.err.printf(Locale.ROOT, "  (housekeeping after the run: %d lease(s) revoked, history compacted, %.0f ms)%n",
+                leases, (System.nanoTime() - t0) / 1e6);
+        return r;
     }
 
     /** The accounts, each {@link #INITIAL}, in commits of 100 keys. */
@@ -342,7 +371,7 @@ public final class EtcdTransferLoad {
     }
 
     /** One run: {@code clients} threads transferring for the warm-up, then for the measured window. */
-    private Run measure(int rep, String mode, int clients, Transfer transfer) {
+    private Run measure(int rep, String mode, int clients, Transfer transfer, double warmup, double seconds) {
         String prefix = STM4J.equals(mode) ? "" : namespace + "/";
         String[] full = new String[accounts];
         for (int i = 0; i < accounts; i++) {
@@ -350,11 +379,11 @@ public final class EtcdTransferLoad {
         }
         long[][] latencies = new long[clients][];
         long[] retries = new long[clients];
-        long[][] phaseSums = new long[clients][2];
+        long[][] phaseSums = new long[clients][3];
         Throwable[] failures = new Throwable[clients];
         long start = System.nanoTime();
-        long measureFrom = start + (long) (warmupSeconds * 1e9);
-        long end = measureFrom + (long) (measureSeconds * 1e9);
+        long measureFrom = start + (long) (warmup * 1e9);
+        long end = measureFrom + (long) (seconds * 1e9);
         Thread[] threads = new Thread[clients];
         for (int t = 0; t < clients; t++) {
             int id = t;
@@ -373,9 +402,12 @@ public final class EtcdTransferLoad {
                         int j = rnd.nextInt(accounts - 1);
                         phases[0] = 0L;
                         phases[1] = 0L;
+                        boolean measured = t0 - measureFrom >= 0;
+                        long allocated = measured ? THREADS.getCurrentThreadAllocatedBytes() : 0L;
                         long again = transfer.transfer(full[i], full[j >= i ? j + 1 : j], 1 + rnd.nextInt(10), phases);
                         long t1 = System.nanoTime();
-                        if (t0 - measureFrom >= 0) {
+                        if (measured) {
+                            phaseSums[id][2] += THREADS.getCurrentThreadAllocatedBytes() - allocated;
                             if (n == lat.length) {
                                 lat = Arrays.copyOf(lat, n * 2);
                             }
@@ -418,11 +450,12 @@ public final class EtcdTransferLoad {
         }
         long total = 0L;
         int count = 0;
-        long[] phaseTotals = new long[2];
+        long[] phaseTotals = new long[3];
         for (int t = 0; t < clients; t++) {
             total += retries[t];
-            phaseTotals[0] += phaseSums[t][0];
-            phaseTotals[1] += phaseSums[t][1];
+            for (int k = 0; k < phaseTotals.length; k++) {
+                phaseTotals[k] += phaseSums[t][k];
+            }
             count += latencies[t].length;
         }
         long[] all = new long[count];
@@ -431,7 +464,7 @@ public final class EtcdTransferLoad {
             System.arraycopy(l, 0, all, at, l.length);
             at += l.length;
         }
-        return new Run(rep, mode, clients, total, measureSeconds, all, cpuTo - cpuFrom, phaseTotals);
+        return new Run(rep, mode, clients, total, seconds, all, cpuTo - cpuFrom, phaseTotals);
     }
 
     private static void sleepUntil(long deadline) {
@@ -470,13 +503,14 @@ public final class EtcdTransferLoad {
         s.append(String.format(Locale.ROOT, "%nWhere a transfer's time goes (means per transfer, median of the repetitions): read ="
                 + " the read request with decoding; body = the rest of the body (stm4j: get, set, staging, which encodes);"
                 + " commit = the rest: the commit request (raw: with encoding) and, for stm4j, the engine around the body:%n%n"));
-        s.append("| mode | clients | mean ms | read ms | body µs | commit ms |\n");
-        s.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        s.append("| mode | clients | mean ms | read ms | body µs | commit ms | client thread KB allocated |\n");
+        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (String mode : modes) {
             for (int c : clientCounts) {
                 List<Run> rs = select(runs, mode, c);
-                s.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f |%n", mode, c, median(rs, Run::meanMs),
-                        median(rs, Run::meanReadMs), median(rs, Run::meanBodyMicros), median(rs, Run::meanCommitMs)));
+                s.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f | %.1f |%n", mode, c,
+                        median(rs, Run::meanMs), median(rs, Run::meanReadMs), median(rs, Run::meanBodyMicros),
+                        median(rs, Run::meanCommitMs), median(rs, Run::allocatedKb)));
             }
         }
         if (clientCounts.size() > 1) {

@@ -16,7 +16,10 @@ final class Run {
     final double seconds;
     /** CPU time this JVM used in the window (every thread: clients, HTTP, GC, JIT), in ns; negative if unknown. */
     final long cpuNanos;
-    /** Of those transfers' time, in ns: reading ({@code [0]}), the rest of the body ({@code [1]}). */
+    /**
+     * Of those transfers, in ns: the time reading ({@code [0]}), in the rest of the body ({@code [1]});
+     * and the bytes their client threads allocated ({@code [2]}).
+     */
     private final long[] phases;
     /** Latencies of those transfers, in ns, sorted. */
     private final long[] sorted;
@@ -61,6 +64,11 @@ final class Run {
         return mean(totalNanos - phases[0] - phases[1]) / 1e6;
     }
 
+    /** @return the mean KB a transfer's client thread allocated (not counting the HTTP client's own threads) */
+    double allocatedKb() {
+        return mean(phases[2]) / 1024.0;
+    }
+
     double meanMs() {
         return mean(totalNanos) / 1e6;
     }
@@ -86,12 +94,12 @@ final class Run {
         return percentileMs(99);
     }
 
-    static final String CSV_HEADER = "repetition,mode,clients,transfers,seconds,transfers_per_s,p50_ms,p90_ms,p99_ms,max_ms,retries,client_cpu_us_per_transfer";
+    static final String CSV_HEADER = "repetition,mode,clients,transfers,seconds,transfers_per_s,p50_ms,p90_ms,p99_ms,max_ms,retries,client_cpu_us_per_transfer,read_ms,body_us,commit_ms,client_thread_kb_per_transfer";
 
     String csv() {
-        return String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%.1f", repetition, mode,
-                clients, transfers, seconds, perSecond(), p50(), percentileMs(90), p99(), percentileMs(100), retries,
-                cpuMicrosPerTransfer());
+        return String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%.1f,%.3f,%.1f,%.3f,%.1f",
+                repetition, mode, clients, transfers, seconds, perSecond(), p50(), percentileMs(90), p99(), percentileMs(100),
+                retries, cpuMicrosPerTransfer(), meanReadMs(), meanBodyMicros(), meanCommitMs(), allocatedKb());
     }
 
     /** A Markdown table row: repetition, mode, clients, transfers/s, p50, p99, retries, CPU per transfer. */
