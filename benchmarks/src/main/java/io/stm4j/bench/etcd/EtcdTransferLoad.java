@@ -48,7 +48,9 @@ import java.util.concurrent.TimeUnit;
  * commits), and this JVM's CPU time per transfer in the window (every thread: clients, the HTTP
  * client's, GC, JIT): the client's own cost, steadier than latency on a machine whose cores it
  * shares with the cluster. Also per mode: where a transfer's time goes (the read request, the rest
- * of the body, the commit request with the engine around it) and the bytes its client thread allocates. Modes are interleaved within each repetition, in an order that turns every repetition,
+ * of the body, the commit request with the engine around it), and the CPU time its client thread uses
+ * and the bytes it allocates (the client's own work, without the HTTP client's threads that every mode
+ * shares). Modes are interleaved within each repetition, in an order that turns every repetition,
  * so that drift of a noisy machine shows in the repetitions; the summary gives medians over them, and
  * the ratios stm4j/raw of p50, p99 and throughput per repetition and their median, against the target
  * of at most 30% added latency.
@@ -84,7 +86,7 @@ public final class EtcdTransferLoad {
     private static final String STM4J = "stm4j";
     /** How long past the end of its window a run may take to finish before it counts as hung. */
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
-    /** For the bytes a client thread allocates per transfer (HotSpot's MXBean). */
+    /** For the bytes a client thread allocates, and the CPU time it uses, per transfer (HotSpot's MXBean). */
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -379,7 +381,7 @@ public final class EtcdTransferLoad {
         }
         long[][] latencies = new long[clients][];
         long[] retries = new long[clients];
-        long[][] phaseSums = new long[clients][3];
+        long[][] phaseSums = new long[clients][4];
         Throwable[] failures = new Throwable[clients];
         long start = System.nanoTime();
         long measureFrom = start + (long) (warmup * 1e9);
@@ -404,10 +406,12 @@ public final class EtcdTransferLoad {
                         phases[1] = 0L;
                         boolean measured = t0 - measureFrom >= 0;
                         long allocated = measured ? THREADS.getCurrentThreadAllocatedBytes() : 0L;
+                        long cpu = measured ? THREADS.getCurrentThreadCpuTime() : 0L;
                         long again = transfer.transfer(full[i], full[j >= i ? j + 1 : j], 1 + rnd.nextInt(10), phases);
                         long t1 = System.nanoTime();
                         if (measured) {
                             phaseSums[id][2] += THREADS.getCurrentThreadAllocatedBytes() - allocated;
+                            phaseSums[id][3] += THREADS.getCurrentThreadCpuTime() - cpu;
                             if (n == lat.length) {
                                 lat = Arrays.copyOf(lat, n * 2);
                             }
@@ -450,7 +454,7 @@ public final class EtcdTransferLoad {
         }
         long total = 0L;
         int count = 0;
-        long[] phaseTotals = new long[3];
+        long[] phaseTotals = new long[4];
         for (int t = 0; t < clients; t++) {
             total += retries[t];
             for (int k = 0; k < phaseTotals.length; k++) {
@@ -503,14 +507,14 @@ public final class EtcdTransferLoad {
         s.append(String.format(Locale.ROOT, "%nWhere a transfer's time goes (means per transfer, median of the repetitions): read ="
                 + " the read request with decoding; body = the rest of the body (stm4j: get, set, staging, which encodes);"
                 + " commit = the rest: the commit request (raw: with encoding) and, for stm4j, the engine around the body:%n%n"));
-        s.append("| mode | clients | mean ms | read ms | body µs | commit ms | client thread KB allocated |\n");
-        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        s.append("| mode | clients | mean ms | read ms | body µs | commit ms | client thread CPU µs | client thread KB allocated |\n");
+        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (String mode : modes) {
             for (int c : clientCounts) {
                 List<Run> rs = select(runs, mode, c);
-                s.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f | %.1f |%n", mode, c,
+                s.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f | %.0f | %.1f |%n", mode, c,
                         median(rs, Run::meanMs), median(rs, Run::meanReadMs), median(rs, Run::meanBodyMicros),
-                        median(rs, Run::meanCommitMs), median(rs, Run::allocatedKb)));
+                        median(rs, Run::meanCommitMs), median(rs, Run::threadCpuMicros), median(rs, Run::allocatedKb)));
             }
         }
         if (clientCounts.size() > 1) {

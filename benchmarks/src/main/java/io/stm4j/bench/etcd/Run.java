@@ -18,7 +18,7 @@ final class Run {
     final long cpuNanos;
     /**
      * Of those transfers, in ns: the time reading ({@code [0]}), in the rest of the body ({@code [1]});
-     * and the bytes their client threads allocated ({@code [2]}).
+     * the bytes their client threads allocated ({@code [2]}) and the CPU time they used ({@code [3]}, ns).
      */
     private final long[] phases;
     /** Latencies of those transfers, in ns, sorted. */
@@ -69,6 +69,11 @@ final class Run {
         return mean(phases[2]) / 1024.0;
     }
 
+    /** @return the mean CPU time a transfer's client thread used, in µs (not counting the HTTP client's own threads) */
+    double threadCpuMicros() {
+        return mean(phases[3]) / 1e3;
+    }
+
     double meanMs() {
         return mean(totalNanos) / 1e6;
     }
@@ -94,12 +99,13 @@ final class Run {
         return percentileMs(99);
     }
 
-    static final String CSV_HEADER = "repetition,mode,clients,transfers,seconds,transfers_per_s,p50_ms,p90_ms,p99_ms,max_ms,retries,client_cpu_us_per_transfer,read_ms,body_us,commit_ms,client_thread_kb_per_transfer";
+    static final String CSV_HEADER = "repetition,mode,clients,transfers,seconds,transfers_per_s,p50_ms,p90_ms,p99_ms,max_ms,retries,client_cpu_us_per_transfer,read_ms,body_us,commit_ms,client_thread_kb_per_transfer,client_thread_cpu_us_per_transfer";
 
     String csv() {
-        return String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%.1f,%.3f,%.1f,%.3f,%.1f",
+        return String.format(Locale.ROOT, "%d,%s,%d,%d,%.3f,%.1f,%.3f,%.3f,%.3f,%.3f,%d,%.1f,%.3f,%.1f,%.3f,%.1f,%.1f",
                 repetition, mode, clients, transfers, seconds, perSecond(), p50(), percentileMs(90), p99(), percentileMs(100),
-                retries, cpuMicrosPerTransfer(), meanReadMs(), meanBodyMicros(), meanCommitMs(), allocatedKb());
+                retries, cpuMicrosPerTransfer(), meanReadMs(), meanBodyMicros(), meanCommitMs(), allocatedKb(),
+                threadCpuMicros());
     }
 
     /** A Markdown table row: repetition, mode, clients, transfers/s, p50, p99, retries, CPU per transfer. */
