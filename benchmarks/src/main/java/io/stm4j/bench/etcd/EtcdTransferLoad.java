@@ -493,30 +493,22 @@ public final class EtcdTransferLoad {
     private String summary(List<Run> runs) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "Medians of %d repetition(s):%n%n", repeats));
-        s.append("| mode | clients | transfers/s | p50 ms | p99 ms | retries/transfer | client CPU µs/transfer |\n");
-        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (String mode : modes) {
-            for (int c : clientCounts) {
-                List<Run> rs = select(runs, mode, c);
-                s.append(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %.2f | %.4f | %.0f |%n", mode, c,
-                        median(rs, Run::perSecond), median(rs, Run::p50), median(rs, Run::p99),
-                        median(rs, r -> r.transfers == 0 ? 0.0 : (double) r.retries / r.transfers),
-                        median(rs, Run::cpuMicrosPerTransfer)));
-            }
-        }
+        medianTable(s, runs, List.of(
+                new Column("transfers/s", "%,.0f", Run::perSecond),
+                new Column("p50 ms", "%.2f", Run::p50),
+                new Column("p99 ms", "%.2f", Run::p99),
+                new Column("retries/transfer", "%.4f", r -> r.transfers == 0 ? 0.0 : (double) r.retries / r.transfers),
+                new Column("client CPU µs/transfer", "%.0f", Run::cpuMicrosPerTransfer)));
         s.append(String.format(Locale.ROOT, "%nWhere a transfer's time goes (means per transfer, median of the repetitions): read ="
                 + " the read request with decoding; body = the rest of the body (stm4j: get, set, staging, which encodes);"
                 + " commit = the rest: the commit request (raw: with encoding) and, for stm4j, the engine around the body:%n%n"));
-        s.append("| mode | clients | mean ms | read ms | body µs | commit ms | client thread CPU µs | client thread KB allocated |\n");
-        s.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (String mode : modes) {
-            for (int c : clientCounts) {
-                List<Run> rs = select(runs, mode, c);
-                s.append(String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.1f | %.2f | %.0f | %.1f |%n", mode, c,
-                        median(rs, Run::meanMs), median(rs, Run::meanReadMs), median(rs, Run::meanBodyMicros),
-                        median(rs, Run::meanCommitMs), median(rs, Run::threadCpuMicros), median(rs, Run::allocatedKb)));
-            }
-        }
+        medianTable(s, runs, List.of(
+                new Column("mean ms", "%.2f", Run::meanMs),
+                new Column("read ms", "%.2f", Run::meanReadMs),
+                new Column("body µs", "%.1f", Run::meanBodyMicros),
+                new Column("commit ms", "%.2f", Run::meanCommitMs),
+                new Column("client thread CPU µs", "%.0f", Run::threadCpuMicros),
+                new Column("client thread KB allocated", "%.1f", Run::allocatedKb)));
         if (clientCounts.size() > 1) {
             for (String mode : modes) {
                 s.append(String.format(Locale.ROOT, "%nthroughput of %s by clients:", mode));
@@ -538,6 +530,36 @@ public final class EtcdTransferLoad {
             }
         }
         return s.toString();
+    }
+
+    /** A column of {@link #medianTable}: its heading, its format, and the figure of one run. */
+    private static final class Column {
+        final String head;
+        final String format;
+        final java.util.function.ToDoubleFunction<Run> value;
+
+        Column(String head, String format, java.util.function.ToDoubleFunction<Run> value) {
+            this.head = head;
+            this.format = format;
+            this.value = value;
+        }
+    }
+
+    /** A Markdown table with a row per mode and clients: the median over the repetitions of each column. */
+    private void medianTable(StringBuilder s, List<Run> runs, List<Column> columns) {
+        s.append("| mode | clients |");
+        columns.forEach(c -> s.append(' ').append(c.head).append(" |"));
+        s.append("\n| --- | ---: |");
+        columns.forEach(c -> s.append(" ---: |"));
+        s.append('\n');
+        for (String mode : modes) {
+            for (int c : clientCounts) {
+                List<Run> rs = select(runs, mode, c);
+                s.append("| ").append(mode).append(" | ").append(c).append(" |");
+                columns.forEach(col -> s.append(' ').append(String.format(Locale.ROOT, col.format, median(rs, col.value))).append(" |"));
+                s.append('\n');
+            }
+        }
     }
 
     /** stm4j / {@code base} per repetition, and their median, with the 30% target on latency against raw. */
