@@ -20,6 +20,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 jar="$here/target/benchmarks.jar"
+# shellcheck source=benchmarks/common.sh
+source "$here/common.sh"
 
 mode=full
 build=1
@@ -54,14 +56,7 @@ for ((i = 0; i < ${#defaults[@]}; i += 2)); do
     fi
 done
 
-if [[ $build == 1 ]]; then
-    echo ">> mvn -q -B -Dstyle.color=never -DskipTests -pl benchmarks -am package"
-    (cd "$root" && mvn -q -B -Dstyle.color=never -DskipTests -pl benchmarks -am package)
-fi
-if [[ ! -f $jar ]]; then
-    echo "no $jar: run without --no-build" >&2
-    exit 1
-fi
+ensure_jar "$build"
 
 # The forks of the workload and field benchmarks run with the agent, as users run stm4j; the
 # class-loading benchmark runs in forks without it and installs it itself in its "agent" mode.
@@ -77,10 +72,7 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 base="$out/$mode-$stamp"
 
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ]]; then
-    commit="$commit (work tree modified)"
-fi
+commit="$(commit_label)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 cores="$(nproc)"
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
