@@ -166,11 +166,18 @@ final class Txn extends Scopes {
         retryForWake = Long.MAX_VALUE;
         alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
         hooks.clear();
+        if (nParts > 0) {
+            beginParticipants();
+        }
+        rv = GlobalClock.now();
+    }
+
+    /** Out of {@link #startAttempt}'s line, which every transaction runs: only transactions with participants get here. */
+    private void beginParticipants() {
         externalCause = null;
         for (int i = 0; i < nParts; i++) {
             parts[i].beginAttempt();
         }
-        rv = GlobalClock.now();
     }
 
     private void end() {
