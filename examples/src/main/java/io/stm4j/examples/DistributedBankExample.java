@@ -537,13 +537,14 @@ public final class DistributedBankExample {
      * @return what happened
      */
     static Report run(int transfersPerNode, PrintStream out, List<String> endpoints) throws Exception {
-        out.printf("Two JVMs, node A (this one) and node B (a second one it starts), share one bank kept by etcd%n"
-                        + "(%s): %d accounts of %s under the namespace '%s'. Each node makes %s transfers of 1..%d%n"
-                        + "between random accounts on %d threads. One transfer is one @Atomic method that, in a single%n"
-                        + "transaction, moves the amount in etcd (store.using(from, to), refused when the balance is too%n"
-                        + "low), increments committed/<node> in etcd, logs log/<id> in etcd, and adds the transfer to the%n"
-                        + "node's in-memory audit (@Shared fields). One etcd txn commits all of it; the audit is published%n"
-                        + "only if it succeeds. etcd keeps no statistics, so re-runs are counted in the body.%n%n",
+        out.printf("Two JVMs share one bank kept by an etcd cluster (%s):%n"
+                        + "%d accounts of %s under the namespace '%s'. Node A is this JVM, node B a second one it starts;%n"
+                        + "each makes %s transfers of 1..%d between random accounts on %d threads. A transfer is one%n"
+                        + "@Atomic method that, in one transaction, moves the amount in etcd (store.using(from, to);%n"
+                        + "refused when the balance is too low), increments committed/<node> and writes log/<id> in etcd,%n"
+                        + "and adds the transfer to the node's in-memory audit (@Shared fields). One etcd txn commits all%n"
+                        + "of it, and the audit is published only if it succeeds. Re-runs are counted in the body (an%n"
+                        + "EtcdStore keeps no statistics).%n%n",
                 String.join(",", endpoints), ACCOUNTS, Table.n(OPENING_BALANCE), NAMESPACE, Table.n(transfersPerNode),
                 MAX_AMOUNT, THREADS);
         try (EtcdStore store = connect(endpoints, NAMESPACE)) {
@@ -560,7 +561,6 @@ public final class DistributedBankExample {
                 status = b.await(timeFor(transfersPerNode));
                 line = b.lastLine(NodeReport.PREFIX);
             }
-            out.println("node A: " + a.line());
             List<NodeReport> reports = new ArrayList<>(List.of(a));
             line.map(NodeReport::parse).ifPresent(reports::add);
             Books books = Books.of(store.export());
@@ -589,7 +589,8 @@ public final class DistributedBankExample {
                 "committed/<node>", "log entries");
         for (NodeReport n : r.nodes()) {
             t.row("node " + n.node(), n.transfers(), n.made(), n.refused(), n.attempts() - n.transfers(), n.count(),
-                    n.sum(), String.valueOf(r.books().counters().get(n.node())), r.books().logOf(n.node()).size());
+                    n.sum(), Optional.<Object>ofNullable(r.books().counters().get(n.node())).orElse("missing"),
+                    r.books().logOf(n.node()).size());
         }
         t.print(out);
         out.println();
