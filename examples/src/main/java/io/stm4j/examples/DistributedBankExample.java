@@ -276,6 +276,8 @@ public final class DistributedBankExample {
             }
             AtomicLong done = new AtomicLong();
             AtomicLong refused = new AtomicLong();
+            // the transfers under way: their first attempts are counted in attempts, but are no re-runs (yet)
+            AtomicLong running = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<List<Transfer>> made = new ArrayList<>();
@@ -293,12 +295,14 @@ public final class DistributedBankExample {
                             int to = (from + 1 + random.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
                             Transfer t = new Transfer(String.format(Locale.ROOT, "%s-%d-%06d", name, thread, n), name,
                                     from, to, 1 + random.nextInt(MAX_AMOUNT));
+                            running.incrementAndGet();
                             if (transfer(t)) {
                                 mine.add(t); // what the caller saw succeed, kept apart from the audit
                             } else {
                                 refused.incrementAndGet();
                             }
                             done.incrementAndGet();
+                            running.decrementAndGet();
                         }
                     } catch (RuntimeException | Error e) {
                         failure.compareAndSet(null, e); // reported, and the other threads stop
@@ -310,7 +314,7 @@ public final class DistributedBankExample {
             boolean finished;
             try (Progress p = Progress.everySecond(out, "node " + name, () -> Progress.bar(done.get(), transfers) + "  "
                     + Table.n(done.get()) + " transfers (" + Table.n(refused.get()) + " refused), "
-                    + Table.n(attempts.get() - done.get()) + " re-runs")) {
+                    + Table.n(Math.max(0, attempts.get() - done.get() - running.get())) + " re-runs")) {
                 workers.forEach(Thread::start);
                 finished = BankExample.joinAll(workers, timeFor(transfers).toNanos());
                 stop.set(true);
@@ -325,7 +329,8 @@ public final class DistributedBankExample {
             } else if (!finished) {
                 out.printf("node %s: its threads did not finish within %d s%n", name, timeFor(transfers).toSeconds());
             }
-            List<Transfer> all = made.stream().flatMap(List::stream).toList();
+            // a thread that is still running may still add to its list: then the node reports none (and fails)
+            List<Transfer> all = finished ? made.stream().flatMap(List::stream).toList() : List.of();
             return NodeReport.of(this, done.get(), refused.get(), all, finished && f == null);
         }
     }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DistributedBankIT {
-    private static final int TRANSFERS = 200;
+    private static final int TRANSFERS = 100;
     private static final int THREADS = 2;
 
     @RegisterExtension
