@@ -605,7 +605,7 @@ public final class DistributedBankExample {
 
     /**
      * One node in a JVM of its own:
-     * {@code node=B nodes=A,B transfers=300 threads=3 namespace=bank endpoints=http://127.0.0.1:2379,...}.
+     * {@code node=B nodes=A,B transfers=100 threads=3 namespace=bank endpoints=http://127.0.0.1:2379,...}.
      * Prints its progress, then its report as the last line ({@code AUDIT node=B ...}); exits with 0
      * when it ran to its end, 1 when it did not, 2 for bad arguments.
      *

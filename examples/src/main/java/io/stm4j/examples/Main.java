@@ -44,7 +44,7 @@ public final class Main {
                 return InventoryExample.run(size, out).ok();
             }
         },
-        DISTRIBUTED("distributed", "size = transfers per node; needs etcd", 300) {
+        DISTRIBUTED("distributed", "size = transfers per node; needs etcd", 100) {
             @Override
             boolean run(int size, PrintStream out) throws Exception {
                 return DistributedBankExample.run(size, out, DistributedBankExample.configuredEndpoints()).ok();
