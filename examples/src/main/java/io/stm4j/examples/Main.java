@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Runs one example: {@code Main [bank|philosophers|booking|buffer|inventory] [size]}; the default is bank.
+ * Runs one example: {@code Main [bank|philosophers|booking|buffer|inventory|distributed] [size]}; the default is bank.
  * Every example prints what it does as it runs, a summary table, and a verdict; the exit status is
  * non-zero when an invariant the example checks was broken.
  */
@@ -43,6 +43,22 @@ public final class Main {
             boolean run(int size, PrintStream out) throws Exception {
                 return InventoryExample.run(size, out).ok();
             }
+        },
+        DISTRIBUTED("distributed", "size = transfers per node; needs etcd", 100) {
+            @Override
+            boolean run(int size, PrintStream out) throws Exception {
+                return DistributedBankExample.run(size, out, DistributedBankExample.configuredEndpoints()).ok();
+            }
+
+            @Override
+            String cannotRun() {
+                if (!DistributedBankExample.configuredEndpoints().isEmpty()) {
+                    return null;
+                }
+                return "The distributed example needs an etcd cluster: ./run-demo.sh distributed starts a local one (etcd"
+                        + " installed: sudo apt-get install etcd-server); or set " + DistributedBankExample.ENDPOINTS_ENV
+                        + " to the client URLs of yours, comma-separated (http://127.0.0.1:2379,...).";
+            }
         };
 
         final String name;
@@ -56,6 +72,11 @@ public final class Main {
         }
 
         abstract boolean run(int size, PrintStream out) throws Exception;
+
+        /** @return why this example cannot run here (say, what it needs that is missing), or null when it can */
+        String cannotRun() {
+            return null;
+        }
     }
 
     private Main() {
@@ -77,7 +98,8 @@ public final class Main {
      *
      * @param args the example's name (default bank), then optionally its size
      * @param out where to print
-     * @return 0 when the example's invariants held, 1 when they did not, 2 for a usage error
+     * @return 0 when the example's invariants held, 1 when they did not, 2 for a usage error or a missing
+     *     prerequisite (the distributed example's etcd cluster)
      * @throws Exception if the example fails unexpectedly
      */
     static int run(String[] args, PrintStream out) throws Exception {
@@ -106,6 +128,11 @@ public final class Main {
                     + " -javaagent:stm-agent/target/stm-agent-<version>.jar, as ./run-demo.sh does, or build"
                     + " them with the stm4j-maven-plugin (mvn package does).");
             return 1;
+        }
+        String missing = example.cannotRun();
+        if (missing != null) {
+            out.println(missing);
+            return 2;
         }
         out.printf("== stm4j example: %s (size %s) ==%n%n", example.name, Table.n(size));
         boolean ok = example.run(size, out);

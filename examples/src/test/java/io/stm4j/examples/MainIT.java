@@ -6,6 +6,7 @@ import io.stm4j.Stm;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,11 +35,23 @@ class MainIT {
         assertThat(unknown.status()).isEqualTo(2);
         assertThat(unknown.output()).contains("usage: ./run-demo.sh [example] [size]")
                 .contains("bank ").contains("philosophers ").contains("booking ").contains("buffer ")
-                .contains("inventory ");
+                .contains("inventory ").contains("distributed ");
         Captured badSize = Captured.main("buffer", "lots");
         assertThat(badSize.status()).isEqualTo(2);
         assertThat(badSize.output()).contains("size must be a positive number, was 'lots'");
         assertThat(Captured.main("bank", "0").status()).isEqualTo(2);
+    }
+
+    @Test
+    void theDistributedExampleSaysWhatItNeedsWithoutACluster() throws Exception {
+        // run-demo.sh starts a cluster and sets the variable; a developer may have set it for their own cluster
+        Assumptions.assumeTrue(System.getenv(DistributedBankExample.ENDPOINTS_ENV) == null
+                && System.getProperty(DistributedBankExample.ENDPOINTS_PROPERTY) == null, "etcd endpoints are configured");
+        Captured run = Captured.main("distributed");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.output()).startsWith("The distributed example needs an etcd cluster: ./run-demo.sh distributed")
+                .contains("sudo apt-get install etcd-server").contains(DistributedBankExample.ENDPOINTS_ENV)
+                .doesNotContain("== stm4j example");
     }
 
     @Test
