@@ -229,7 +229,8 @@ case "$cmd" in
       stop_cluster
     fi
     mkdir -p "$dir"
-    # members started in the background ignore the terminal's Ctrl-C: an interrupted start stops them
+    # an interrupted start stops what it started (etcd takes SIGINT back, so a Ctrl-C in this process
+    # group reaches the members too; the trap makes sure of the rest and removes the data)
     trap 'stop_cluster; exit 130' INT TERM
     for attempt in 1 2 3; do
       start_members "$etcd"

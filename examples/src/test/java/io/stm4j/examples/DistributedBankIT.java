@@ -29,10 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The distributed bank on a local 3-member etcd cluster: node A in a JVM of its own (started here as
  * run-demo.sh's JVMs are: the same java, class path and agent), node B in this one. Skipped when
  * etcd is not installed, failed then where CI=true (the extension).
- *
- * <p>A cluster per test (about half a second each), not per class: the extension skips in
- * {@code beforeEach} then, which Surefire reports as skipped tests with their reason; a class skipped in
- * {@code beforeAll} is reported as "Tests run: 0", with no reason (SUREFIRE-2300).
+
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DistributedBankIT {
@@ -40,7 +37,7 @@ class DistributedBankIT {
     private static final int THREADS = 2;
 
     @RegisterExtension
-    static EtcdClusterExtension etcd = EtcdClusterExtension.threeMembers().freshPerTest();
+    static EtcdClusterExtension etcd = EtcdClusterExtension.threeMembers();
 
     @Test
     void twoJvmsMoveMoneyAndEachNodesInMemoryAuditIsWhatEtcdCommitted() throws Exception {

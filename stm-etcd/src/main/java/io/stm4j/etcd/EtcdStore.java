@@ -77,7 +77,8 @@ import java.util.TreeMap;
  *
  * <p><b>Limits.</b> One commit compares at most as many keys as the cluster allows operations in
  * one transaction ({@code --max-txn-ops}, 128 by default; {@link Builder#maxTxnOps}), and a commit
- * that writes uses one of them for its marker: at the default, 127 keys written. More is an
+ * that writes uses one of them for its marker: at the default, a transaction that writes reads and
+ * writes at most 127 keys in all (a transaction that only reads etcd is not limited). More is an
  * {@link IllegalArgumentException} before anything is sent. Keys are stored as UTF-8, under
  * {@code namespace + "/"} when there is a namespace; keys beginning with {@code __stm4j/} are
  * reserved in a store without one. Values are turned into bytes by a {@link ValueCodec}

@@ -92,9 +92,18 @@ class EtcdClusterExtensionTest {
 
     @Test
     @Order(4)
-    void withoutEtcdTheTestsAreSkippedWithHowToInstallIt() {
-        runWithoutEtcd(SkippedCase.class, abortedWithReason(instanceOf(TestAbortedException.class),
-                message(m -> m.contains("/nonexistent/etcd") && m.contains("apt-get install etcd-server"))));
+    void withoutEtcdTheTestsAreSkippedOneByOneWithHowToInstallIt() {
+        String saved = System.getProperty(LocalEtcdCluster.BINARY_PROPERTY);
+        System.setProperty(LocalEtcdCluster.BINARY_PROPERTY, "/nonexistent/etcd");
+        try {
+            // each test skipped with the reason, not the class (which Maven's reports show as "Tests run: 0")
+            EngineTestKit.engine("junit-jupiter").selectors(selectClass(SkippedCase.class)).execute().testEvents()
+                    .assertThatEvents().haveExactly(2, event(abortedWithReason(instanceOf(TestAbortedException.class),
+                            message(m -> m.contains("/nonexistent/etcd") && m.contains("apt-get install etcd-server")))));
+            assertThat(ranWithoutEtcd).isZero();
+        } finally {
+            LocalEtcdClusterTest.restoreProperty(LocalEtcdCluster.BINARY_PROPERTY, saved);
+        }
     }
 
     @Test
@@ -148,6 +157,11 @@ class EtcdClusterExtensionTest {
 
         @Test
         void needsEtcd() {
+            ranWithoutEtcd++;
+        }
+
+        @Test
+        void needsEtcdToo() {
             ranWithoutEtcd++;
         }
     }
