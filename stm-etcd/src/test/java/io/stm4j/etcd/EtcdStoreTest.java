@@ -45,7 +45,11 @@ class EtcdStoreTest {
     }
 
     private EtcdStore open(EtcdStore.Builder b) {
-        EtcdStore s = b.endpoints(ETCD.endpoints().toArray(new String[0])).build();
+        return open(b, ETCD.endpoints().toArray(new String[0]));
+    }
+
+    private EtcdStore open(EtcdStore.Builder b, String... endpoints) {
+        EtcdStore s = b.endpoints(endpoints).build();
         opened.add(s);
         return s;
     }
@@ -472,15 +476,52 @@ class EtcdStoreTest {
     void storesOfOneClusterCommitInOneEtcdTransaction() {
         EtcdStore a = open();
         EtcdStore b = open(EtcdStore.builder().namespace(namespace + "other"));
-        EtcdStore oneMember = open(EtcdStore.builder().namespace(namespace + "third")
-                .endpoints(ETCD.endpoints().get(0))); // other endpoints, same cluster
+        EtcdStore oneMember = open(EtcdStore.builder().namespace(namespace + "third"),
+                ETCD.endpoints().get(1)); // other endpoints, same cluster: told by its id
         Stm.atomic(() -> {
             set(a, "x", 1);
             set(b, "y", 2);
             set(oneMember, "z", 3);
         });
+        assertThat(oneMember.cluster).isNotEqualTo(a.cluster);
         long va = a.useVar("x").version();
         assertThat(va).isPositive().isEqualTo(b.useVar("y").version()).isEqualTo(oneMember.useVar("z").version());
+    }
+
+    @Test
+    void storesOfTwoClustersInOneTransactionAreRefusedNamingBoth() {
+        try (io.stm4j.etcd.local.LocalEtcdCluster other = io.stm4j.etcd.local.LocalEtcdCluster.start(1)) {
+            EtcdStore here = open();
+            EtcdStore there = open(EtcdStore.builder().namespace(namespace), other.endpoint(0));
+            assertThatThrownBy(() -> Stm.atomic(() -> {
+                set(here, "x", 1);
+                set(there, "y", 2);
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("one cluster")
+                    .hasMessageContaining(ETCD.endpoints().get(0)).hasMessageContaining(other.endpoint(0));
+            assertThat(here.names()).isEmpty();
+            assertThat(there.names()).isEmpty();
+        }
+    }
+
+    @Test
+    void theDefaultCodecLoadsAValuesClassThroughTheThreadsContextClassLoader() throws Exception {
+        EtcdStore s = open();
+        set(s, "point", new StoreContract.Point(1, 2));
+        java.net.URL classes = StoreContract.Point.class.getProtectionDomain().getCodeSource().getLocation();
+        Thread me = Thread.currentThread();
+        ClassLoader saved = me.getContextClassLoader();
+        // a loader of its own for the test classes: the class an application's framework would give its code
+        try (java.net.URLClassLoader isolated = new java.net.URLClassLoader(new java.net.URL[] {classes},
+                ClassLoader.getPlatformClassLoader())) {
+            me.setContextClassLoader(isolated);
+            Object back = s.useVar("point").get();
+            assertThat(back.getClass().getName()).isEqualTo(StoreContract.Point.class.getName());
+            assertThat(back.getClass().getClassLoader()).isSameAs(isolated);
+            assertThat(back.toString()).isEqualTo("Point[x=1, y=2]");
+        } finally {
+            me.setContextClassLoader(saved);
+        }
+        assertThat(s.useVar("point").get()).isEqualTo(new StoreContract.Point(1, 2)); // this code's own class again
     }
 
     @Test
