@@ -8,7 +8,10 @@ import io.stm4j.Value;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Lincheck proof that {@code Store.export(keys)} stays one consistent snapshot while the keys are
@@ -29,6 +32,10 @@ import org.junit.jupiter.api.Test;
  * created by {@code using} but not yet committed both read as {@code null}, so the sequential
  * model needs no intermediate "created but not written" state.
  */
+// model checking first: it snapshots the static state it can reach, and after the stress run (JUnit's default
+// order) the engine's statistics hold that run's threads, which made it report "Non-determinism found" about
+// one run in ten (TxQueueCollectionLinearizabilityTest; 0 in 16 since)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class StoreKeyCreationLinearizabilityTest {
 
     /** Shared, so that reading it is a point where the model checker may switch threads. */
@@ -93,6 +100,7 @@ public class StoreKeyCreationLinearizabilityTest {
     }
 
     @Test
+    @Order(2)
     void stress() {
         new StressOptions()
                 .sequentialSpecification(Spec.class)
@@ -106,6 +114,7 @@ public class StoreKeyCreationLinearizabilityTest {
     }
 
     @Test
+    @Order(1)
     void modelChecking() {
         new ModelCheckingOptions()
                 .sequentialSpecification(Spec.class)

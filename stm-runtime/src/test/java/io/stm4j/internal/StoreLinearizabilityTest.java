@@ -13,7 +13,10 @@ import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Lincheck proof that the keyed store of {@link Store#create()} is linearizable: every concurrent
@@ -44,6 +47,10 @@ import org.junit.jupiter.api.Test;
  * profile ({@code stm4j.stress.scale=20}) runs 20 times as many scenarios.
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:2")
+// model checking first: it snapshots the static state it can reach, and after the stress run (JUnit's default
+// order) the engine's statistics hold that run's threads, which made it report "Non-determinism found" about
+// one run in ten (TxQueueCollectionLinearizabilityTest; 0 in 16 since)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class StoreLinearizabilityTest {
 
     static final String[] KEYS = {"a", "b", "c"};
@@ -324,6 +331,7 @@ public class StoreLinearizabilityTest {
     }
 
     @Test
+    @Order(2)
     void stress() {
         int scale = scale();
         new StressOptions()
@@ -338,6 +346,7 @@ public class StoreLinearizabilityTest {
     }
 
     @Test
+    @Order(1)
     void modelChecking() {
         int scale = scale();
         new ModelCheckingOptions()

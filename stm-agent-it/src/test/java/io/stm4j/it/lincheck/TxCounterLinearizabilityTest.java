@@ -5,7 +5,10 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Lincheck proof that {@link TxCounter}, a counter on a {@code @Shared} field with {@code @Atomic}
@@ -24,6 +27,10 @@ import org.junit.jupiter.api.Test;
  * (Without the reset, as between commits 54849f5 and the one that restored it, this model check
  * reports a lost update that a JVM, whose clock never goes back, cannot produce.)
  */
+// model checking first: it snapshots the static state it can reach, and after the stress run (JUnit's default
+// order) the engine's statistics hold that run's threads, which made it report "Non-determinism found" about
+// one run in ten (TxQueueCollectionLinearizabilityTest; 0 in 16 since)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class TxCounterLinearizabilityTest {
     private final TxCounter counter = new TxCounter();
 
@@ -101,6 +108,7 @@ public class TxCounterLinearizabilityTest {
     }
 
     @Test
+    @Order(2)
     void stress() {
         new StressOptions()
                 .sequentialSpecification(Spec.class)
@@ -114,6 +122,7 @@ public class TxCounterLinearizabilityTest {
     }
 
     @Test
+    @Order(1)
     void modelChecking() {
         new ModelCheckingOptions()
                 .sequentialSpecification(Spec.class)

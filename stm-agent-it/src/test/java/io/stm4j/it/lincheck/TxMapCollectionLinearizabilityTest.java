@@ -8,7 +8,10 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Lincheck proof that {@link io.stm4j.collections.TxMap} (the runtime's implementation, in a JVM
@@ -28,6 +31,10 @@ import org.junit.jupiter.api.Test;
  * cells, so these small scenarios do not reach it; {@code MapIsolationPropertyTest} does.)
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:3")
+// model checking first: it snapshots the static state it can reach, and after the stress run (JUnit's default
+// order) the engine's statistics hold that run's threads, which made it report "Non-determinism found" about
+// one run in ten (TxQueueCollectionLinearizabilityTest; 0 in 16 since)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class TxMapCollectionLinearizabilityTest {
     private final io.stm4j.collections.TxMap<Integer, Integer> map = io.stm4j.collections.TxMap.create();
 
@@ -140,6 +147,7 @@ public class TxMapCollectionLinearizabilityTest {
     }
 
     @Test
+    @Order(2)
     void stress() {
         new StressOptions()
                 .sequentialSpecification(Spec.class)
@@ -153,6 +161,7 @@ public class TxMapCollectionLinearizabilityTest {
     }
 
     @Test
+    @Order(1)
     void modelChecking() {
         new ModelCheckingOptions()
                 .sequentialSpecification(Spec.class)

@@ -7,7 +7,10 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Lincheck proof that {@link TxMap}, a hash map whose buckets and size are {@code @Shared} fields
@@ -27,6 +30,10 @@ import org.junit.jupiter.api.Test;
  * both strategies report a non-linearizable execution.
  */
 @Param(name = "key", gen = IntGen.class, conf = "0:3")
+// model checking first: it snapshots the static state it can reach, and after the stress run (JUnit's default
+// order) the engine's statistics hold that run's threads, which made it report "Non-determinism found" about
+// one run in ten (TxQueueCollectionLinearizabilityTest; 0 in 16 since)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class TxMapLinearizabilityTest {
     private final TxMap map = new TxMap(2);
 
@@ -111,6 +118,7 @@ public class TxMapLinearizabilityTest {
     }
 
     @Test
+    @Order(2)
     void stress() {
         new StressOptions()
                 .sequentialSpecification(Spec.class)
@@ -124,6 +132,7 @@ public class TxMapLinearizabilityTest {
     }
 
     @Test
+    @Order(1)
     void modelChecking() {
         new ModelCheckingOptions()
                 .sequentialSpecification(Spec.class)

@@ -9,7 +9,10 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Lincheck proof that a bounded {@link io.stm4j.collections.TxQueue} of capacity
@@ -33,6 +36,10 @@ import org.junit.jupiter.api.Test;
  * default, 20 times as many scenarios under {@code -Pstress}.
  */
 @Param(name = "item", gen = IntGen.class, conf = "1:3")
+// model checking first: it snapshots the static state it can reach, and after the stress run (JUnit's default
+// order) the engine's statistics hold that run's threads, which made it report "Non-determinism found" about
+// one run in ten (TxQueueCollectionLinearizabilityTest; 0 in 16 since)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class TxQueueCollectionLinearizabilityTest {
     static final int CAPACITY = 3;
 
@@ -118,6 +125,7 @@ public class TxQueueCollectionLinearizabilityTest {
     }
 
     @Test
+    @Order(2)
     void stress() {
         new StressOptions()
                 .sequentialSpecification(Spec.class)
@@ -131,6 +139,7 @@ public class TxQueueCollectionLinearizabilityTest {
     }
 
     @Test
+    @Order(1)
     void modelChecking() {
         new ModelCheckingOptions()
                 .sequentialSpecification(Spec.class)
