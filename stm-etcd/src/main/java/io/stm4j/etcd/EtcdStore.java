@@ -516,40 +516,38 @@ public final class EtcdStore implements Store, AutoCloseable {
     @Override
     public void setValues(Changeset values) {
         EtcdChangeset cs = ownChangeset(values);
-        if (cs.committed) {
-            throw new IllegalStateException("changeset " + cs.values.keySet() + " was already committed;"
-                    + " take fresh copies with Store.using(...)");
+        if (cs.isCommitted()) {
+            throw cs.committedTwice();
         }
         EtcdTxn t = txn();
         if (t != null) {
             t.stageAll(this, cs);
         } else {
-            commitOutside(new ArrayList<>(cs.values.values()), "keys " + cs.values.keySet());
+            commitOutside(new ArrayList<>(cs.values().values()), "keys " + cs.values().keySet());
         }
-        cs.committed = true;
+        cs.markCommitted();
     }
 
     /** Outside a transaction: one etcd transaction comparing every value's version, writing the changed ones. */
     private void commitOutside(List<EtcdValue<Object>> values, String what) {
-        checkKeyCount(values.size(), values.stream().anyMatch(v -> v.dirty), what);
+        checkKeyCount(values.size(), values.stream().anyMatch(EtcdValue::isDirty), what);
         List<ObjectNode> compares = new ArrayList<>();
         List<ObjectNode> puts = new ArrayList<>();
         List<ObjectNode> reads = new ArrayList<>();
         for (EtcdValue<Object> v : values) {
             String full = full(v.key());
-            compares.add(Ops.modEquals(full, v.version));
+            compares.add(Ops.modEquals(full, v.version()));
             reads.add(Ops.rangeOp(full, 0L));
-            if (v.dirty) {
-                puts.add(Ops.putOp(full, codec.encode(v.value), 0L));
+            if (v.isDirty()) {
+                puts.add(Ops.putOp(full, codec.encode(v.get()), 0L));
             }
         }
         Committer.Result r = committer.commit(what, compares, puts, reads);
         switch (r.outcome) {
             case COMMITTED:
                 for (EtcdValue<Object> v : values) {
-                    if (v.dirty) {
-                        v.version = r.revision;
-                        v.dirty = false;
+                    if (v.isDirty()) {
+                        v.committedAs(r.revision);
                     }
                 }
                 return;
@@ -566,9 +564,9 @@ public final class EtcdStore implements Store, AutoCloseable {
             EtcdValue<Object> v = values.get(i);
             List<Kv> now = Ops.kvs(Ops.responseRange(answer, i));
             long current = now.isEmpty() ? 0L : now.get(0).modRevision;
-            if (current != v.version) {
+            if (current != v.version()) {
                 return new ConcurrentUpdate("key '" + v.key() + "' was committed by someone else since version "
-                        + v.version + " was read (store has version " + current + ")");
+                        + v.version() + " was read (store has version " + current + ")");
             }
         }
         return new ConcurrentUpdate("one of " + values + " was committed by someone else");

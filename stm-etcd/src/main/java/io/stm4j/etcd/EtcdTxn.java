@@ -196,16 +196,16 @@ final class EtcdTxn extends Participant {
             throw new IllegalStateException("commit of '" + v.key() + "' inside a read-only transaction");
         }
         String full = store.full(v.key());
-        byte[] bytes = store.codec.encode(v.value); // a value the codec cannot store fails here, before anything is sent
+        byte[] bytes = store.codec.encode(v.get()); // a value the codec cannot store fails here, before anything is sent
         Staged prev = writes.get(full);
         long view = viewVersion(full);
-        if (view != v.version) {
+        if (view != v.version()) {
             throw Participant.conflict(new ConcurrentUpdate("key '" + v.key() + "' has version " + view
-                    + " in this transaction, but the value committed was read at version " + v.version));
+                    + " in this transaction, but the value committed was read at version " + v.version()));
         }
         List<EtcdValue<?>> values = new ArrayList<>(prev == null ? List.of() : prev.values);
         values.add(v);
-        writes.put(full, new Staged(store, v.value, bytes, view, values));
+        writes.put(full, new Staged(store, v.get(), bytes, view, values));
         Participant.onScopeUndo(() -> {
             if (prev == null) {
                 writes.remove(full);
@@ -213,21 +213,21 @@ final class EtcdTxn extends Participant {
                 writes.put(full, prev);
             }
         });
-        v.dirty = false;
+        v.committedAs(view); // staged: clean, still at the version it was read at until the commit's revision
     }
 
     void stageAll(EtcdStore store, EtcdChangeset cs) {
-        if (Participant.readOnly() && cs.values.values().stream().anyMatch(v -> v.dirty)) {
-            throw new IllegalStateException("commit of changeset " + cs.values.keySet() + " inside a read-only transaction");
+        if (Participant.readOnly() && cs.values().values().stream().anyMatch(EtcdValue::isDirty)) {
+            throw new IllegalStateException("commit of changeset " + cs.values().keySet() + " inside a read-only transaction");
         }
-        for (EtcdValue<Object> v : cs.values.values()) {
-            if (v.dirty) {
+        for (EtcdValue<Object> v : cs.values().values()) {
+            if (v.isDirty()) {
                 stage(store, v);
             } else {
                 long view = viewVersion(store.full(v.key()));
-                if (view != v.version) {
+                if (view != v.version()) {
                     throw Participant.conflict(new ConcurrentUpdate("key '" + v.key() + "' has version " + view
-                            + " in this transaction, but the changeset read version " + v.version));
+                            + " in this transaction, but the changeset read version " + v.version()));
                 }
             }
         }
@@ -299,7 +299,7 @@ final class EtcdTxn extends Participant {
             case COMMITTED:
                 for (Staged s : writes.values()) {
                     for (EtcdValue<?> v : s.values) {
-                        v.version = r.revision;
+                        v.committedAs(r.revision);
                     }
                 }
                 return true;

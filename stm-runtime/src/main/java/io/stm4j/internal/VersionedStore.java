@@ -169,68 +169,65 @@ final class VersionedStore implements Store {
             stage(t, sv);
             return sv;
         }
-        int r = NonTxn.commitOne(t, sv.cell, sv.version, sv.value);
+        int r = NonTxn.commitOne(t, sv.cell, sv.version(), sv.get());
         if (r == Commit.BUSY) {
             throw busy(sv.cell);
         }
         if (r != Commit.COMMITTED) {
             throw stale(sv);
         }
-        sv.version++;
-        sv.dirty = false;
+        sv.committedAs(sv.version() + 1);
         return sv;
     }
 
     @Override
     public void setValues(Changeset values) {
         StoreChangeset cs = ownChangeset(values);
-        if (cs.committed) {
-            throw new IllegalStateException("changeset " + cs.values.keySet() + " was already committed;"
-                    + " take fresh copies with Store.using(...)");
+        if (cs.isCommitted()) {
+            throw cs.committedTwice();
         }
         Txn t = Txn.current();
         if (t.active()) {
-            if (t.isReadOnly() && cs.values.values().stream().anyMatch(v -> v.dirty)) {
-                throw new IllegalStateException("commit of changeset " + cs.values.keySet()
+            if (t.isReadOnly() && cs.values().values().stream().anyMatch(KeyCopy::isDirty)) {
+                throw new IllegalStateException("commit of changeset " + cs.values().keySet()
                         + " inside a read-only transaction");
             }
-            for (StoreValue<Object> v : cs.values.values()) {
-                if (v.dirty) {
+            for (StoreValue<Object> v : cs.values().values()) {
+                if (v.isDirty()) {
                     stage(t, v);
-                } else if (t.viewSeq(v.cell) != v.version) {
+                } else if (t.viewSeq(v.cell) != v.version()) {
                     throw t.conflict(v.cell, false);
                 }
             }
-            cs.committed = true;
+            cs.markCommitted();
             return;
         }
-        int n = cs.values.size();
+        int n = cs.values().size();
         Cell[] cells = new Cell[n];
         long[] seqs = new long[n];
         boolean[] write = new boolean[n];
         Object[] refs = new Object[n];
-        List<StoreValue<Object>> vs = new ArrayList<>(cs.values.values());
+        List<StoreValue<Object>> vs = new ArrayList<>(cs.values().values());
         for (int i = 0; i < n; i++) {
             StoreValue<Object> v = vs.get(i);
             cells[i] = v.cell;
-            seqs[i] = v.version;
-            write[i] = v.dirty;
-            refs[i] = v.value;
+            seqs[i] = v.version();
+            write[i] = v.isDirty();
+            refs[i] = v.get();
         }
         int r = NonTxn.commit(t, cells, seqs, write, refs);
         if (r == Commit.BUSY) {
-            throw new BusyRetry("a concurrent commit holds one of " + cs.values.keySet() + "; try again");
+            throw new BusyRetry("a concurrent commit holds one of " + cs.values().keySet() + "; try again");
         }
         if (r != Commit.COMMITTED) {
             throw stale(vs.get(r - Commit.STALE));
         }
         for (StoreValue<Object> v : vs) {
-            if (v.dirty) {
-                v.version++;
-                v.dirty = false;
+            if (v.isDirty()) {
+                v.committedAs(v.version() + 1);
             }
         }
-        cs.committed = true;
+        cs.markCommitted();
     }
 
     /** Inside a transaction: check the copy is current in it, then buffer the write. */
@@ -239,13 +236,12 @@ final class VersionedStore implements Store {
             throw new IllegalStateException("commit of '" + sv.key() + "' inside a read-only transaction");
         }
         long current = t.viewSeq(sv.cell);
-        if (current != sv.version) {
+        if (current != sv.version()) {
             throw t.conflict(sv.cell, false);
         }
         boolean again = t.hasWritten(sv.cell);
-        t.writeRef(sv.cell, sv.value);
-        sv.version = again ? current : current + 1;
-        sv.dirty = false;
+        t.writeRef(sv.cell, sv.get());
+        sv.committedAs(again ? current : current + 1);
     }
 
     @Override
@@ -340,7 +336,7 @@ final class VersionedStore implements Store {
 
     private ConcurrentUpdate stale(StoreValue<?> v) {
         return new ConcurrentUpdate("key '" + v.key() + "' was committed by someone else since version "
-                + v.version + " was read (store has version " + v.cell.head.seq + ")");
+                + v.version() + " was read (store has version " + v.cell.head.seq + ")");
     }
 
     @Override

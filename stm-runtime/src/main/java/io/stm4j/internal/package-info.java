@@ -12,6 +12,10 @@
  *       and leaving {@code @Atomic} methods);</li>
  *   <li>for the agent itself: {@link io.stm4j.internal.AgentSupport} (it reports itself active)
  *       and {@link io.stm4j.internal.Names} (the names it writes into classes);</li>
+ *   <li>for stm4j's stores kept elsewhere (stm-etcd): {@link io.stm4j.internal.Participant} (a
+ *       resource that joins transactions and decides their commit) and
+ *       {@link io.stm4j.internal.KeyCopy} / {@link io.stm4j.internal.KeyCopies} (the private copies
+ *       of keys that every store's values and changesets share);</li>
  *   <li>for {@link java.util.ServiceLoader} and JMX: {@link io.stm4j.internal.RuntimeProvider},
  *       {@link io.stm4j.internal.Transactions} (the engine behind {@code Stm}) and
  *       {@link io.stm4j.internal.StoreStatsMXBean}.</li>
