@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -217,10 +218,11 @@ abstract class StoreContract {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch started = new CountDownLatch(1);
         AtomicInteger moves = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
         Thread writer = new Thread(() -> {
             try {
                 started.countDown();
-                while (moves.get() < 40 && !Thread.currentThread().isInterrupted()) {
+                while (!stop.get()) {
                     Stm.atomic(() -> {
                         Changeset c = writerStore.using("a", "b");
                         c.<Integer>get("a").set(c.<Integer>get("a").get() - 1);
@@ -234,20 +236,28 @@ abstract class StoreContract {
             }
         }, "writer");
         writer.start();
-        started.await(10, TimeUnit.SECONDS);
-        int snapshots = 0;
-        while (moves.get() < 40 && writer.isAlive()) {
-            Changeset c = s.using("a", "b");
-            assertThat(c.<Integer>get("a").get() + c.<Integer>get("b").get()).isEqualTo(1000);
-            Map<String, Object> e = s.export("a", "b");
-            assertThat((Integer) e.get("a") + (Integer) e.get("b")).isEqualTo(1000);
-            snapshots++;
+        try {
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            // Both conditions, so that neither side can finish before the other has started: the
+            // in-memory writer can make 40 moves before this thread takes its first snapshot.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            int snapshots = 0;
+            while ((snapshots < 20 || moves.get() < 40) && writer.isAlive() && System.nanoTime() < deadline) {
+                Changeset c = s.using("a", "b");
+                assertThat(c.<Integer>get("a").get() + c.<Integer>get("b").get()).isEqualTo(1000);
+                Map<String, Object> e = s.export("a", "b");
+                assertThat((Integer) e.get("a") + (Integer) e.get("b")).isEqualTo(1000);
+                snapshots++;
+            }
+            assertThat(snapshots).isGreaterThanOrEqualTo(20);
+            assertThat(moves.get()).isGreaterThanOrEqualTo(40);
+        } finally {
+            stop.set(true);
+            writer.join(TimeUnit.SECONDS.toMillis(30));
         }
-        writer.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(writer.isAlive()).isFalse();
         assertThat(failure.get()).isNull();
-        assertThat(snapshots).isPositive();
-        assertThat(s.export("a", "b")).containsEntry("a", 460).containsEntry("b", 540);
+        assertThat(s.export("a", "b")).containsEntry("a", 500 - moves.get()).containsEntry("b", 500 + moves.get());
     }
 
     @Test
