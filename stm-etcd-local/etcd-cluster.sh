@@ -131,6 +131,16 @@ healthy() {
   done
 }
 
+# healthy_within SECONDS: healthy, asked again until SECONDS have passed; a running cluster can be
+# briefly unhealthy (a slow answer on a loaded machine, a leader election) without being broken
+healthy_within() {
+  local end=$((SECONDS + $1))
+  until healthy; do
+    [ $SECONDS -lt "$end" ] || return 1
+    sleep 0.2
+  done
+}
+
 # kill_pids SIGNAL TIMEOUT_S: signal every member of ours, wait until all have exited; returns 1 if one
 # outlived the wait
 kill_pids() {
@@ -220,7 +230,7 @@ case "$cmd" in
     if [ ${#pids[@]} -gt 0 ]; then
       all_ours=1
       for pid in "${pids[@]}"; do ours "$pid" || all_ours=0; done
-      if [ $all_ours = 1 ] && healthy; then
+      if [ $all_ours = 1 ] && healthy_within 5; then
         echo "etcd-cluster.sh: reusing the cluster already running in $dir" >&2
         cat "$dir/endpoints"
         exit 0
@@ -250,7 +260,7 @@ case "$cmd" in
   status)
     read_state
     [ ${#pids[@]} -gt 0 ] || { echo "no cluster in $dir"; exit 1; }
-    ok=0; healthy || ok=1
+    ok=0; healthy_within 5 || ok=1
     for i in "${!pids[@]}"; do
       state=down; ours "${pids[$i]}" && state=running
       echo "member-$i pid ${pids[$i]} ${endpoints[$i]} $state leader=$(status_field "${endpoints[$i]}" leader)"

@@ -304,12 +304,13 @@ public final class BankExample {
         AtomicLong audits = new AtomicLong();
         AtomicLong wrongAudits = new AtomicLong();
         Thread auditor = new Thread(() -> {
-            while (!stop.get()) {
+            // at least one audit, however soon the tellers finish
+            do {
                 if (bank.total() != TOTAL) {
                     wrongAudits.incrementAndGet();
                 }
                 audits.incrementAndGet();
-            }
+            } while (!stop.get());
         }, name + " auditor");
 
         long total = (long) TELLERS * transfersPerTeller;

@@ -72,8 +72,9 @@ class InventoryExampleIT {
         assertThat(r.pickers().stream().mapToLong(p -> p.rejectedAfterTakingStock).sum()).isPositive();
         assertThat(r.pickers().stream().mapToLong(p -> p.rushPicks).sum()).isPositive();
         assertThat(output).contains("OutOfStock thrown out of ship() put them back");
-        if (r.nanos() > TimeUnit.MILLISECONDS.toNanos(1_500)) {
-            assertThat(output).containsPattern("\\[inventory +1s\\] \\[[#.]{20}\\] +\\d+%  [\\d,]+ orders picked");
+        // a progress line a second; its first can come late on a loaded machine, so not "1s" exactly
+        if (r.nanos() > TimeUnit.SECONDS.toNanos(3)) {
+            assertThat(output).containsPattern("\\[inventory +\\d+s\\] \\[[#.]{20}\\] +\\d+%  [\\d,]+ orders picked");
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -205,27 +206,70 @@ class EtcdFaultsTest {
         return s;
     }
 
-    /** Runs {@code fault} on a thread of its own just as the {@code n}-th commit is sent: it meets commits in flight. */
-    private static void atCommit(EtcdStore s, int n, Runnable fault) {
+    /**
+     * Runs {@code fault} on a thread of its own just as the {@code n}-th commit is sent: it meets
+     * commits in flight. The repair must {@link FaultThread#await() wait} for it: on a loaded machine
+     * the fault's thread can lag behind the workload.
+     */
+    private static FaultThread atCommit(EtcdStore s, int n, Runnable fault) {
+        FaultThread f = new FaultThread(fault);
         AtomicInteger commits = new AtomicInteger();
         s.gateway.fault = new Gateway.Fault() {
             @Override
             public boolean dropRequest(String path, com.fasterxml.jackson.databind.JsonNode request) {
                 if (path.equals("/v3/kv/txn") && request.path("success").size() > 1 && commits.incrementAndGet() == n) {
-                    new Thread(fault, "fault").start();
+                    f.start();
                 }
                 return false;
             }
         };
+        return f;
+    }
+
+    /** A fault injected from a thread of its own, and what became of it. */
+    private static final class FaultThread extends Thread {
+        private final Runnable fault;
+        private final CountDownLatch done = new CountDownLatch(1);
+        private volatile Throwable failure;
+
+        FaultThread(Runnable fault) {
+            super("fault");
+            this.fault = fault;
+        }
+
+        @Override
+        public void run() {
+            try {
+                fault.run();
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                done.countDown();
+            }
+        }
+
+        /** Waits until the fault is in place; fails if it never was. */
+        void await() {
+            try {
+                assertThat(done.await(30, TimeUnit.SECONDS)).as("the fault was injected within 30 s").isTrue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for the fault", e);
+            }
+            assertThat(failure).as("injecting the fault failed").isNull();
+        }
     }
 
     @Test
     void theLeaderKilledMidWorkloadLosesNothingAndAppliesNothingTwice(LocalEtcdCluster cluster) throws Exception {
         int leader = cluster.leader();
-        EtcdStore s = openTalkingTo(cluster, leader, Duration.ofSeconds(3));
+        // The kill resets the connections at once; the timeout is what settling an answerless commit
+        // may take, and that waits for the election of a new leader, seconds on a loaded machine.
+        EtcdStore s = openTalkingTo(cluster, leader, Duration.ofSeconds(10));
         seed(s);
-        atCommit(s, 50, () -> cluster.kill(leader));
+        FaultThread kill = atCommit(s, 50, () -> cluster.kill(leader));
         Ledger ledger = run(s, 4, 40, new AtomicInteger(), () -> { }, () -> {
+            kill.await();
             cluster.restart(leader);
             cluster.awaitHealthy(Duration.ofSeconds(30));
         });
@@ -242,10 +286,13 @@ class EtcdFaultsTest {
     @Test
     void theLeaderFrozenMidWorkloadTimesOutCommitsThatAreAllSettled(LocalEtcdCluster cluster) throws Exception {
         int leader = cluster.leader();
-        EtcdStore s = openTalkingTo(cluster, leader, Duration.ofSeconds(2));
+        // Commits sent to the frozen member time out; settling one waits for the others to elect a
+        // leader, which must fit in the same timeout even on a loaded machine.
+        EtcdStore s = openTalkingTo(cluster, leader, Duration.ofSeconds(5));
         seed(s);
-        atCommit(s, 30, () -> cluster.pause(leader));
+        FaultThread pause = atCommit(s, 30, () -> cluster.pause(leader));
         Ledger ledger = run(s, 4, 30, new AtomicInteger(), () -> { }, () -> {
+            pause.await();
             cluster.resume(leader);
             cluster.awaitHealthy(Duration.ofSeconds(30));
         });

@@ -3,6 +3,7 @@ package io.stm4j.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stm4j.BusyRetry;
 import io.stm4j.Changeset;
 import io.stm4j.ConcurrentUpdate;
 import io.stm4j.Stm;
@@ -243,11 +244,16 @@ abstract class StoreContract {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             int snapshots = 0;
             while ((snapshots < 20 || moves.get() < 40) && writer.isAlive() && System.nanoTime() < deadline) {
-                Changeset c = s.using("a", "b");
-                assertThat(c.<Integer>get("a").get() + c.<Integer>get("b").get()).isEqualTo(1000);
-                Map<String, Object> e = s.export("a", "b");
-                assertThat((Integer) e.get("a") + (Integer) e.get("b")).isEqualTo(1000);
-                snapshots++;
+                try {
+                    Changeset c = s.using("a", "b");
+                    assertThat(c.<Integer>get("a").get() + c.<Integer>get("b").get()).isEqualTo(1000);
+                    Map<String, Object> e = s.export("a", "b");
+                    assertThat((Integer) e.get("a") + (Integer) e.get("b")).isEqualTo(1000);
+                    snapshots++;
+                } catch (BusyRetry e) {
+                    // the contract allows it outside a transaction (a writer preempted while it
+                    // publishes); not a snapshot, so not counted
+                }
             }
             assertThat(snapshots).isGreaterThanOrEqualTo(20);
             assertThat(moves.get()).isGreaterThanOrEqualTo(40);
