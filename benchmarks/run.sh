@@ -12,6 +12,10 @@
 #                                     -p engine=racy (a deliberately unsynchronized bank) should
 #                                     fail the teardown check of the contended (_t2) workloads
 #
+# Without further arguments it then measures each engine's heap per object (MemoryFootprint: a
+# million objects holding one transactional long, after 1 and 10 writes, median of 3 JVMs per
+# engine, about 2 minutes; 20,000 objects once in --smoke).
+#
 # Results: benchmarks/target/results/<mode>-<UTC time>.{log,csv,md}. The exit status is non-zero
 # when the build fails, JMH fails, or any benchmark failed (e.g. an engine broke an invariant,
 # which the trial teardown checks: bank total conserved, hot cells equal, no lost increment).
@@ -131,6 +135,16 @@ if [[ -s $base.classload.csv ]]; then
     echo | tee -a "$base.md"
     "$java_bin" -cp "$jar" io.stm4j.bench.Report "$base.classload.csv" | tee -a "$base.md"
 fi
+memory_status=0
+if [[ ${#jmh_extra[@]} == 0 ]]; then
+    # What each engine keeps per object: one JVM per engine, a few seconds each (see MemoryFootprint).
+    memory_args=(--objects 1000000 --repeat 3)
+    [[ $mode == smoke ]] && memory_args=(--objects 20000 --repeat 1)
+    echo | tee -a "$base.md"
+    "$java_bin" -cp "$jar" io.stm4j.bench.MemoryFootprint --agent "$agent_jar" "${memory_args[@]}" \
+        | tee -a "$base.md"
+    memory_status=${PIPESTATUS[0]}
+fi
 set -e
 {
     echo
@@ -145,5 +159,9 @@ echo "results: $base.md ($base.csv, $base.log)"
 if [[ $jmh_status != 0 ]]; then
     echo "JMH exited with status $jmh_status" >&2
     exit "$jmh_status"
+fi
+if [[ $memory_status != 0 ]]; then
+    echo "the memory measurement failed with status $memory_status" >&2
+    exit "$memory_status"
 fi
 exit "$report_status"
