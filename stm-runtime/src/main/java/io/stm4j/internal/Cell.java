@@ -12,11 +12,25 @@ import java.util.concurrent.ThreadLocalRandom;
  * is waited for (the committer does not wait while holding locks, so the wait is short; the one
  * exception, the privileged transaction's validation, is in {@link ContentionManager}).
  *
+ * <p><b>History on demand.</b> A cell keeps older versions only while snapshot readers need
+ * them: {@link #keep} starts at 0 (the head alone, no history), a snapshot read that finds the
+ * history too short for it ({@link #wantHistory}) doubles it (up to {@link #MAX_KEEP}), and it
+ * halves again after {@link #SHRINK_EVERY} installs in which no reader used an older version
+ * ({@link #historyUsed}). Read-write transactions never need history (they extend their snapshot
+ * instead), and neither does a read outside a transaction (it reads the head). So a cell that no
+ * read-only transaction or store snapshot reads holds one version, however often it is written;
+ * this is Clojure's ref history (grown on a reader's fault), made to shrink too.
+ *
  * <p>Not API: public only so that agent-generated code can hold cells in its fields.
  */
 public final class Cell {
-    /** How many committed versions a cell keeps at least (at most twice as many) for read-only snapshots. */
-    static final int HISTORY = Math.max(1, Integer.getInteger("stm4j.history", 4));
+    /**
+     * The most older versions a cell keeps for snapshot readers (a power of two; a cell keeps at
+     * most twice as many between trims).
+     */
+    static final int MAX_KEEP = Integer.highestOneBit(Math.max(1, Math.min(1 << 20, Integer.getInteger("stm4j.maxHistory", 64))));
+    /** After how many installs (a power of two) unused history halves. */
+    static final int SHRINK_EVERY = 1024;
 
     volatile Txn owner;
     volatile Version head;
@@ -26,6 +40,14 @@ public final class Cell {
      * publishes ({@link ContentionManager}). Old tickets are harmless: they match no tenure.
      */
     volatile long mark;
+    /**
+     * How many older versions installs keep: 0 or a power of two up to {@link #MAX_KEEP}. Written
+     * racily by readers ({@link #wantHistory}) and by committers under the lock (shrinking); a
+     * lost update costs one reader one more attempt, never a wrong value.
+     */
+    int keep;
+    /** Whether a reader used an older version since the last shrink check (racy, as {@link #keep}). */
+    boolean historyUsed;
     /** Random, for the write set's bloom filter and hash index. */
     final int hash;
     /** The key, or the field's name, for messages and statistics. */
@@ -85,10 +107,11 @@ public final class Cell {
     }
 
     /**
-     * Publishes a new head at {@code stamp}; the caller holds the lock. The history is trimmed
-     * on every {@link #HISTORY}th install only, back to {@code HISTORY} versions, so a cell keeps
-     * between {@code HISTORY} and {@code 2 * HISTORY} of them and an install walks one older
-     * version on average instead of {@code HISTORY - 1} (each a likely cache miss).
+     * Publishes a new head at {@code stamp}; the caller holds the lock. Older versions stay
+     * reachable only as far as {@link #keep} says; the history is trimmed on every
+     * {@code keep}-th install only, back to {@code keep} versions, so a cell keeps between
+     * {@code keep} and {@code 2 * keep} of them and an install walks one older version on average
+     * (each a likely cache miss).
      */
     void install(Object ref, long prim, long stamp) {
         Version old = head;
@@ -98,10 +121,14 @@ public final class Cell {
             field.publish(home, old, ref, prim);
         }
         long seq = old.seq + 1;
-        Version v = new Version(ref, prim, stamp, seq, old);
-        if (seq % HISTORY == 0) {
+        int k = keep;
+        if (k != 0 && (seq & (SHRINK_EVERY - 1)) == 0) {
+            k = shrink(k);
+        }
+        Version v = new Version(ref, prim, stamp, seq, k == 0 ? null : old);
+        if (k != 0 && (seq & (k - 1)) == 0) {
             Version p = v;
-            for (int i = 1; i < HISTORY && p != null; i++) {
+            for (int i = 0; i < k && p != null; i++) {
                 p = p.prev;
             }
             if (p != null) {
@@ -111,6 +138,54 @@ public final class Cell {
         // Published to readers by the unlock that follows (or seen early, racily: safe, because a
         // Version is immutable but for trimming, which readers tolerate).
         OwnerCas.HEAD.setRelease(this, v);
+    }
+
+    /** Halves the history if no reader used it since the last check; under the lock. */
+    private int shrink(int k) {
+        if (historyUsed) {
+            historyUsed = false;
+            return k;
+        }
+        int less = k >>> 1;
+        keep = less;
+        return less;
+    }
+
+    /**
+     * A snapshot reader found the history too short for its snapshot: keep more from the next
+     * install on (the reader starts again from a newer snapshot meanwhile): at least twice as
+     * many as now, and twice as many as the history it found, which was not enough.
+     *
+     * @return how many older versions the cell keeps now
+     */
+    int wantHistory() {
+        int found = 0;
+        for (Version v = head.prev; v != null && found < MAX_KEEP; v = v.prev) {
+            found++;
+        }
+        int k = Math.min(MAX_KEEP, Math.max(Math.max(1, keep << 1), Integer.highestOneBit(found) << 2));
+        keep = k;
+        historyUsed = true;
+        return k;
+    }
+
+    /**
+     * A snapshot reader that found another cell's history too short reads this one: keep at
+     * least {@code k} older versions (a power of two) from the next install on. Writes the cell
+     * only when it kept fewer.
+     */
+    void keepAtLeast(int k) {
+        if (keep < k) {
+            keep = k;
+            historyUsed = true;
+        }
+    }
+
+    /** A snapshot reader read an older version than the head: the history is in use. */
+    void usedHistory() {
+        if (!historyUsed) {
+            historyUsed = true;
+        }
     }
 
     @Override

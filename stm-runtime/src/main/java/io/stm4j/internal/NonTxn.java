@@ -24,7 +24,7 @@ final class NonTxn {
             if (c.owner == null) {
                 return c.head;
             }
-            Version v = at(c, GlobalClock.now(), spinBudget);
+            Version v = at(c, GlobalClock.now(), spinBudget, false);
             if (v != null || spinBudget >= 0) {
                 return v;
             }
@@ -35,10 +35,13 @@ final class NonTxn {
     /**
      * The latest version of {@code c} at snapshot {@code rv}, outside any transaction.
      *
+     * @param snapshotReader whether the caller reads several cells at {@code rv} (a store's
+     *     snapshot), and so needs the cell's history: then a history too short makes the cell keep
+     *     more ({@link Cell#wantHistory}). A single read that merely raced a commit does not.
      * @return the version, or null if the budget ran out or the history no longer reaches back
      *     to {@code rv}
      */
-    static Version at(Cell c, long rv, int spinBudget) {
+    static Version at(Cell c, long rv, int spinBudget, boolean snapshotReader) {
         int spins = 0;
         while (true) {
             Txn o = c.owner;
@@ -52,13 +55,25 @@ final class NonTxn {
                     continue;
                 }
             }
-            for (Version v = c.head; v != null; v = v.prev) {
-                if (v.stamp <= rv) {
-                    return v;
-                }
-            }
-            return null;
+            Version h = c.head;
+            return h.stamp <= rv ? h : older(c, h, rv, snapshotReader);
         }
+    }
+
+    /** {@link #at}'s walk into the history, out of its line (which every plain read that meets a lock inlines). */
+    private static Version older(Cell c, Version h, long rv, boolean snapshotReader) {
+        for (Version v = h.prev; v != null; v = v.prev) {
+            if (v.stamp <= rv) {
+                if (snapshotReader) {
+                    c.usedHistory();
+                }
+                return v;
+            }
+        }
+        if (snapshotReader) {
+            c.wantHistory();
+        }
+        return null;
     }
 
     /**

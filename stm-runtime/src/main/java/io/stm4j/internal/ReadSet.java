@@ -18,6 +18,13 @@ abstract class ReadSet extends TxnState {
     long rv;
     /** Whether reads are recorded: read-write attempts, and a read-only one that will block. */
     boolean recordReads;
+    /**
+     * 0, or the history this read-only transaction found it needs: once a cell's history was too
+     * short for its snapshot, every cell it reads from then on keeps at least this many older
+     * versions ({@link Cell#keepAtLeast}), so that its next attempt, and the next such
+     * transaction, find what they need (see {@link Cell}).
+     */
+    int historyWanted;
     Cell[] reads = new Cell[32];
     int nReads;
     /**

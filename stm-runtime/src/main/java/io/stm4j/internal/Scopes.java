@@ -47,6 +47,9 @@ abstract class Scopes extends WriteSet {
     /** @return whether the attempt is doomed or asked to retry (what {@link #alert} means besides a lost scope) */
     abstract boolean attemptFlagged();
 
+    /** Whether {@link #alert} must be set (see {@link TxnState#alert}). */
+    abstract boolean alertNeeded();
+
     /** Starts an attempt with no scope open below the outermost body. */
     final void resetScopes() {
         nUndo = 0;
@@ -182,7 +185,7 @@ abstract class Scopes extends WriteSet {
 
     private void clearLost() {
         lostLevel = Integer.MAX_VALUE;
-        alert = attemptFlagged() ? 1 : 0;
+        alert = alertNeeded() ? 1 : 0;
     }
 
     /** Unwinds every open nested scope at {@code level} or deeper, as if its body had thrown. */

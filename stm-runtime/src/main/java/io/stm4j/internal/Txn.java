@@ -122,6 +122,11 @@ final class Txn extends Scopes {
         return doomed || retryRequested;
     }
 
+    /** Whether {@link #alert} must be set: a lost scope, a flagged attempt, or history wanted. */
+    boolean alertNeeded() {
+        return lostLevel != Integer.MAX_VALUE || attemptFlagged() || historyWanted != 0;
+    }
+
     // ------------------------------------------------------------------ lifecycle
 
     /**
@@ -147,6 +152,7 @@ final class Txn extends Scopes {
         policy.begin(maxRetries, timeoutMillis);
         this.readOnly = readOnly;
         this.recordReads = !readOnly;
+        this.historyWanted = 0;
         this.attempts = 0;
         this.retryForStarted = false;
         releasePriority(); // a transaction whose end was lost to a stack overflow kept it
@@ -164,7 +170,7 @@ final class Txn extends Scopes {
         doomed = false;
         retryRequested = false;
         retryForWake = Long.MAX_VALUE;
-        alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
+        alert = alertNeeded() ? 1 : 0;
         hooks.clear();
         if (nParts > 0) {
             beginParticipants();
@@ -627,7 +633,9 @@ final class Txn extends Scopes {
 
     /** The latest version of {@code c} inside this transaction's snapshot. */
     private Version snapshot(Cell c) {
-        checkDoomed();
+        if (alert != 0) {
+            alertedRead(c);
+        }
         if (ticket != 0L) {
             ContentionManager.mark(c, ticket); // before the loads below: see ContentionManager
         }
@@ -654,14 +662,26 @@ final class Txn extends Scopes {
                 }
                 throw conflict(c, false);
             }
-            for (Version v = h.prev; v != null; v = v.prev) {
-                if (v.stamp <= rv) {
-                    return v;
-                }
-            }
-            // History trimmed past our snapshot: start again from a newer one.
-            throw conflict(c, false);
+            return older(c, h);
         }
+    }
+
+    /**
+     * A read-only attempt's read of a cell written after its snapshot: the version of the
+     * snapshot from the cell's history. Out of {@link #snapshot}'s line, which every read runs.
+     */
+    private Version older(Cell c, Version h) {
+        for (Version v = h.prev; v != null; v = v.prev) {
+            if (v.stamp <= rv) {
+                c.usedHistory();
+                return v;
+            }
+        }
+        // History trimmed past our snapshot: start again from a newer one, and have the cell
+        // keep more for the next snapshot reader; so must every cell this transaction reads
+        // from now on (the next attempt's reads), or each attempt would fail on another cell.
+        historyWanted = Math.max(historyWanted, c.wantHistory());
+        throw conflict(c, false);
     }
 
     /** Moves the snapshot to now if every read so far is still current (LSA extension). */
@@ -672,6 +692,19 @@ final class Txn extends Scopes {
         }
         rv = now;
         return true;
+    }
+
+    /**
+     * A read while {@link #alert} is set: a read-only transaction that wants history has the cell
+     * keep some (see {@link #historyWanted}), then the attempt's flags are checked as for any access.
+     * Out of {@link #snapshot}'s line, so that wanting history costs reads nothing more than the
+     * one load of {@code alert} they make anyway.
+     */
+    private void alertedRead(Cell c) {
+        if (historyWanted != 0) {
+            c.keepAtLeast(historyWanted);
+        }
+        checkAlert();
     }
 
     private void checkDoomed() {
@@ -746,7 +779,7 @@ final class Txn extends Scopes {
             return false;
         }
         retryRequested = false;
-        alert = lostLevel != Integer.MAX_VALUE ? 1 : 0;
+        alert = alertNeeded() ? 1 : 0;
         undoScope(null);
         return true;
     }

@@ -22,7 +22,8 @@ public abstract class TxnState {
     public int lostLevel = Integer.MAX_VALUE;
     /**
      * Non-zero when the next read or write must look at the transaction's state before it goes
-     * on: the attempt is doomed, it asked to retry, or a scope's end was lost. One load on the
+     * on: the attempt is doomed, it asked to retry, a scope's end was lost, or a read-only
+     * transaction wants history of the cells it reads ({@code historyWanted}). One load on the
      * field-access path instead of one per condition; set together with {@link #lostLevel}.
      */
     public int alert;

@@ -127,7 +127,7 @@ final class VersionedStore implements Store {
             missing = null;
             for (int i = 0; i < ks.length && missing == null; i++) {
                 Cell c = cells.get(ks[i]);
-                vs[i] = c == null ? null : NonTxn.at(c, rv, BUSY_SPINS);
+                vs[i] = c == null ? null : NonTxn.at(c, rv, BUSY_SPINS, true);
                 if (c != null && vs[i] == null) {
                     missing = c;
                 }
