@@ -13,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.multiverse.api.StmUtils;
 import org.multiverse.api.callables.TxnVoidCallable;
 import org.multiverse.api.references.TxnLong;
@@ -155,18 +158,42 @@ public final class MemoryFootprint {
 
     // ---------------------------------------------------------------------------- in the child JVM
 
-    /** One engine's objects: create them, write each one, read each one back. */
-    interface Subject {
-        void create(int n);
+    /**
+     * One engine's objects, each made by {@code make}, written by {@code write} (one committed
+     * transaction per write) and read back by {@code read}.
+     */
+    static final class Subject<H> {
+        private final Supplier<H> make;
+        private final ObjLongConsumer<H> write;
+        private final ToLongFunction<H> read;
+        private Object[] objects;
 
-        /** One committed write of {@code v} to object {@code i} (one transaction per write). */
-        void write(int i, long v);
+        Subject(Supplier<H> make, ObjLongConsumer<H> write, ToLongFunction<H> read) {
+            this.make = make;
+            this.write = write;
+            this.read = read;
+        }
 
-        long read(int i);
+        void create(int n) {
+            objects = new Object[n];
+            for (int i = 0; i < n; i++) {
+                objects[i] = make.get();
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        void write(int i, long v) {
+            write.accept((H) objects[i], v);
+        }
+
+        @SuppressWarnings("unchecked")
+        long read(int i) {
+            return read.applyAsLong((H) objects[i]);
+        }
     }
 
     private static void measureHere(String engine, int n) {
-        Subject s = subject(engine);
+        Subject<?> s = subject(engine);
         double base = usedAfterGc();
         s.create(n);
         double created = usedAfterGc();
@@ -209,168 +236,61 @@ public final class MemoryFootprint {
         return last;
     }
 
-    static Subject subject(String engine) {
+    static Subject<?> subject(String engine) {
         return switch (engine) {
-            case "plain" -> new PlainSubject();
-            case "stm4j-agent" -> new AnnotatedSubject();
-            case "scalastm" -> new ScalaStmSubject();
-            case "multiverse" -> new MultiverseSubject();
-            case "clojure" -> new ClojureSubject();
+            case "plain" -> new Subject<>(PlainHolder::new, (h, v) -> h.value = v, h -> h.value);
+            case "stm4j-agent" -> {
+                AnnotatedBank.requireAgent("stm4j-agent");
+                yield new Subject<>(SharedHolder::new, SharedHolder::set, h -> Stm.atomic(() -> h.value));
+            }
+            case "scalastm" -> new Subject<>(ScalaStmHolder::new,
+                    (h, v) -> scala.concurrent.stm.japi.STM.atomic(() -> h.value.single().set(v)),
+                    h -> (Long) h.value.single().get());
+            case "multiverse" -> new Subject<>(MultiverseHolder::new,
+                    (h, v) -> StmUtils.atomic((TxnVoidCallable) tx -> h.value.set(tx, v)), h -> h.value.atomicGet());
+            case "clojure" -> new Subject<>(ClojureHolder::new, (h, v) -> dosync(() -> h.value.set(v)),
+                    h -> (Long) h.value.deref());
             default -> throw new IllegalArgumentException("unknown engine '" + engine + "'; one of " + ENGINES);
         };
     }
 
     /** A plain object with a plain field, written under no synchronisation at all: the floor. */
-    static final class PlainSubject implements Subject {
-        static final class Holder {
-            long value;
-        }
-
-        private Holder[] objects;
-
-        @Override
-        public void create(int n) {
-            objects = new Holder[n];
-            for (int i = 0; i < n; i++) {
-                objects[i] = new Holder();
-            }
-        }
-
-        @Override
-        public void write(int i, long v) {
-            objects[i].value = v;
-        }
-
-        @Override
-        public long read(int i) {
-            return objects[i].value;
-        }
+    static final class PlainHolder {
+        long value;
     }
 
     /** stm4j as users write it: a {@code @Shared long} written by an {@code @Atomic} method. */
-    static final class AnnotatedSubject implements Subject {
-        static final class Holder {
-            @Shared long value;
+    static final class SharedHolder {
+        @Shared long value;
 
-            @Atomic
-            void set(long v) {
-                value = v;
-            }
-        }
-
-        private Holder[] objects;
-
-        AnnotatedSubject() {
-            AnnotatedBank.requireAgent("stm4j-agent");
-        }
-
-        @Override
-        public void create(int n) {
-            objects = new Holder[n];
-            for (int i = 0; i < n; i++) {
-                objects[i] = new Holder();
-            }
-        }
-
-        @Override
-        public void write(int i, long v) {
-            objects[i].set(v);
-        }
-
-        @Override
-        public long read(int i) {
-            return Stm.atomic(() -> objects[i].value);
+        @Atomic
+        void set(long v) {
+            value = v;
         }
     }
 
-    /** ScalaSTM 0.11: an object holding a {@code Ref<Long>} made by the specialised {@code Ref.apply(long)}. */
-    static final class ScalaStmSubject implements Subject {
-        static final class Holder {
-            final scala.concurrent.stm.Ref<Object> value = scala.concurrent.stm.Ref$.MODULE$.apply(0L);
-        }
-
-        private Holder[] objects;
-
-        @Override
-        public void create(int n) {
-            objects = new Holder[n];
-            for (int i = 0; i < n; i++) {
-                objects[i] = new Holder();
-            }
-        }
-
-        @Override
-        public void write(int i, long v) {
-            scala.concurrent.stm.japi.STM.atomic(() -> objects[i].value.single().set(v));
-        }
-
-        @Override
-        public long read(int i) {
-            return (Long) objects[i].value.single().get();
-        }
+    /** ScalaSTM 0.11: a {@code Ref<Long>} made by the specialised {@code Ref.apply(long)}. */
+    static final class ScalaStmHolder {
+        final scala.concurrent.stm.Ref<Object> value = scala.concurrent.stm.Ref$.MODULE$.apply(0L);
     }
 
-    /** Multiverse 0.7: an object holding a {@link TxnLong}. */
-    static final class MultiverseSubject implements Subject {
-        static final class Holder {
-            final TxnLong value = StmUtils.newTxnLong(0L);
-        }
-
-        private Holder[] objects;
-
-        @Override
-        public void create(int n) {
-            objects = new Holder[n];
-            for (int i = 0; i < n; i++) {
-                objects[i] = new Holder();
-            }
-        }
-
-        @Override
-        public void write(int i, long v) {
-            StmUtils.atomic((TxnVoidCallable) tx -> objects[i].value.set(tx, v));
-        }
-
-        @Override
-        public long read(int i) {
-            return objects[i].value.atomicGet();
-        }
+    /** Multiverse 0.7: a {@link TxnLong}. */
+    static final class MultiverseHolder {
+        final TxnLong value = StmUtils.newTxnLong(0L);
     }
 
-    /** Clojure 1.12: an object holding a {@code Ref}, written with {@code ref-set} in a {@code dosync}. */
-    static final class ClojureSubject implements Subject {
-        static final class Holder {
-            final clojure.lang.Ref value = new clojure.lang.Ref(0L);
-        }
+    /** Clojure 1.12: a {@code Ref}, written with {@code ref-set} in a {@code dosync}. */
+    static final class ClojureHolder {
+        final clojure.lang.Ref value = new clojure.lang.Ref(0L);
+    }
 
-        private Holder[] objects;
-
-        @Override
-        public void create(int n) {
-            objects = new Holder[n];
-            for (int i = 0; i < n; i++) {
-                objects[i] = new Holder();
-            }
-        }
-
-        @Override
-        public void write(int i, long v) {
-            dosync(() -> objects[i].value.set(v));
-        }
-
-        @Override
-        public long read(int i) {
-            return (Long) objects[i].value.deref();
-        }
-
-        private static void dosync(Callable<Object> body) {
-            try {
-                clojure.lang.LockingTransaction.runInTransaction(body);
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+    private static void dosync(Callable<Object> body) {
+        try {
+            clojure.lang.LockingTransaction.runInTransaction(body);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }
