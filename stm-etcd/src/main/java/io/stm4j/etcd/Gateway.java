@@ -51,6 +51,14 @@ final class Gateway {
         }
 
         /**
+         * As {@link #dropRequest(String, JsonNode)}, knowing the member the request is about to
+         * go to (a test can fault that very member first).
+         */
+        default boolean dropRequest(URI endpoint, String path, JsonNode request) {
+            return dropRequest(path, request);
+        }
+
+        /**
          * @return true to throw the answer away and report the request unanswered, as if it timed
          *     out after etcd applied it
          */
@@ -137,7 +145,7 @@ final class Gateway {
             // (paused, cut off) does not use it all; a write waits for its answer as long as it may.
             long wait = idempotent && n > 1 ? Math.min(left, Math.max(requestTimeout.toNanos() / n, MIN_TRY_NANOS)) : left;
             try {
-                if (fault != null && fault.dropRequest(path, body)) {
+                if (fault != null && fault.dropRequest(endpoint, path, body)) {
                     throw new GatewayException(Kind.UNANSWERED, "request " + endpoint + path + " lost (injected fault)", null);
                 }
                 JsonNode answer = send(endpoint, path, bytes, Duration.ofNanos(wait));

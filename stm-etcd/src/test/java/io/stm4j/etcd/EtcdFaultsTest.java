@@ -207,23 +207,41 @@ class EtcdFaultsTest {
     }
 
     /**
-     * Runs {@code fault} on a thread of its own just as the {@code n}-th commit is sent: it meets
-     * commits in flight. The repair must {@link FaultThread#await() wait} for it: on a loaded machine
-     * the fault's thread can lag behind the workload.
+     * Runs {@code fault} just as the {@code n}-th commit is about to be sent, given the member it
+     * goes to: {@code inline}, on the committing thread, so that this commit meets the fault for
+     * sure; else on a thread of its own, so that it meets commits in flight. The repair must
+     * {@link FaultThread#await() wait} for it: on a loaded machine the fault's thread can lag
+     * behind the workload.
      */
-    private static FaultThread atCommit(EtcdStore s, int n, Runnable fault) {
-        FaultThread f = new FaultThread(fault);
+    private static FaultThread atCommit(EtcdStore s, int n, boolean inline, java.util.function.Consumer<String> fault) {
+        AtomicReference<String> to = new AtomicReference<>();
+        FaultThread f = new FaultThread(() -> fault.accept(to.get()));
         AtomicInteger commits = new AtomicInteger();
         s.gateway.fault = new Gateway.Fault() {
             @Override
-            public boolean dropRequest(String path, com.fasterxml.jackson.databind.JsonNode request) {
+            public boolean dropRequest(java.net.URI endpoint, String path, com.fasterxml.jackson.databind.JsonNode request) {
                 if (path.equals("/v3/kv/txn") && request.path("success").size() > 1 && commits.incrementAndGet() == n) {
-                    f.start();
+                    to.set(endpoint.toString());
+                    if (inline) {
+                        f.run();
+                    } else {
+                        f.start();
+                    }
                 }
                 return false;
             }
         };
         return f;
+    }
+
+    /** The member of {@code cluster} at {@code endpoint}. */
+    private static int memberOf(LocalEtcdCluster cluster, String endpoint) {
+        for (int i = 0; i < cluster.size(); i++) {
+            if (endpoint.startsWith(cluster.endpoint(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError(endpoint + " is no member of the cluster");
     }
 
     /** A fault injected from a thread of its own, and what became of it. */
@@ -267,7 +285,7 @@ class EtcdFaultsTest {
         // may take, and that waits for the election of a new leader, seconds on a loaded machine.
         EtcdStore s = openTalkingTo(cluster, leader, Duration.ofSeconds(10));
         seed(s);
-        FaultThread kill = atCommit(s, 50, () -> cluster.kill(leader));
+        FaultThread kill = atCommit(s, 50, false, endpoint -> cluster.kill(leader));
         Ledger ledger = run(s, 4, 40, new AtomicInteger(), () -> { }, () -> {
             kill.await();
             cluster.restart(leader);
@@ -290,10 +308,18 @@ class EtcdFaultsTest {
         // leader, which must fit in the same timeout even on a loaded machine.
         EtcdStore s = openTalkingTo(cluster, leader, Duration.ofSeconds(5));
         seed(s);
-        FaultThread pause = atCommit(s, 30, () -> cluster.pause(leader));
+        // Inline: the 30th commit itself goes to the frozen member and gets no answer. (On a thread
+        // of its own, a late freeze could come and go between two commits, and none would time out.)
+        // The member frozen is the one that commit goes to: the leader, unless an election on a
+        // loaded machine has moved the store to another.
+        AtomicInteger frozen = new AtomicInteger(-1);
+        FaultThread pause = atCommit(s, 30, true, endpoint -> {
+            frozen.set(memberOf(cluster, endpoint));
+            cluster.pause(frozen.get());
+        });
         Ledger ledger = run(s, 4, 30, new AtomicInteger(), () -> { }, () -> {
             pause.await();
-            cluster.resume(leader);
+            cluster.resume(frozen.get());
             cluster.awaitHealthy(Duration.ofSeconds(30));
         });
         audit(s, ledger);
