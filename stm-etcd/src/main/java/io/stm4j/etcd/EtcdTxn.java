@@ -193,7 +193,7 @@ final class EtcdTxn extends Participant {
     /** A commit of {@code v} inside the transaction: checks that it is current here, then stages it. */
     void stage(EtcdStore store, EtcdValue<?> v) {
         if (Participant.readOnly()) {
-            throw new IllegalStateException("commit of '" + v.key() + "' inside a read-only transaction");
+            throw v.committedInReadOnly();
         }
         String full = store.full(v.key());
         byte[] bytes = store.codec.encode(v.get()); // a value the codec cannot store fails here, before anything is sent
@@ -217,8 +217,8 @@ final class EtcdTxn extends Participant {
     }
 
     void stageAll(EtcdStore store, EtcdChangeset cs) {
-        if (Participant.readOnly() && cs.values().values().stream().anyMatch(EtcdValue::isDirty)) {
-            throw new IllegalStateException("commit of changeset " + cs.values().keySet() + " inside a read-only transaction");
+        if (Participant.readOnly() && cs.anyDirty()) {
+            throw cs.committedInReadOnly();
         }
         for (EtcdValue<Object> v : cs.values().values()) {
             if (v.isDirty()) {

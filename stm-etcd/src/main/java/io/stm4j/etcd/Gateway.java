@@ -43,19 +43,12 @@ final class Gateway {
     /** For tests: what happens between a request's answer and its caller ({@link #fault}). */
     interface Fault {
         /**
+         * @param endpoint the member the request is about to go to (a test can fault that very member)
          * @return true to report the request unanswered without sending it, as if it were lost on
          *     the way
          */
-        default boolean dropRequest(String path, JsonNode request) {
-            return false;
-        }
-
-        /**
-         * As {@link #dropRequest(String, JsonNode)}, knowing the member the request is about to
-         * go to (a test can fault that very member first).
-         */
         default boolean dropRequest(URI endpoint, String path, JsonNode request) {
-            return dropRequest(path, request);
+            return false;
         }
 
         /**

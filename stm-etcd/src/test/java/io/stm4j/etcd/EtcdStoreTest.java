@@ -303,7 +303,7 @@ class EtcdStoreTest {
         AtomicInteger lost = new AtomicInteger();
         s.gateway.fault = new Gateway.Fault() {
             @Override
-            public boolean dropRequest(String path, JsonNode request) {
+            public boolean dropRequest(java.net.URI endpoint, String path, JsonNode request) {
                 return isCommit(path, request) && lost.getAndIncrement() == 0;
             }
         };
@@ -408,7 +408,7 @@ class EtcdStoreTest {
         for (int round = 0; round < 6; round++) {
             s.gateway.fault = new Gateway.Fault() {
                 @Override
-                public boolean dropRequest(String path, JsonNode request) {
+                public boolean dropRequest(java.net.URI endpoint, String path, JsonNode request) {
                     if (isCommit(path, request)) {
                         Thread.currentThread().interrupt(); // the send is then interrupted, before or after it went out
                     }
@@ -449,7 +449,7 @@ class EtcdStoreTest {
         List<String> sent = Collections.synchronizedList(new ArrayList<>());
         s.gateway.fault = new Gateway.Fault() {
             @Override
-            public boolean dropRequest(String path, JsonNode request) {
+            public boolean dropRequest(java.net.URI endpoint, String path, JsonNode request) {
                 sent.add(path);
                 return false;
             }

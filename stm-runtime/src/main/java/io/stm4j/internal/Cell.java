@@ -140,6 +140,19 @@ public final class Cell {
         OwnerCas.HEAD.setRelease(this, v);
     }
 
+    /**
+     * @return the newest version older than {@code h} committed at or before {@code rv}, or null
+     *     if the history kept no longer reaches back that far
+     */
+    static Version before(Version h, long rv) {
+        for (Version v = h.prev; v != null; v = v.prev) {
+            if (v.stamp <= rv) {
+                return v;
+            }
+        }
+        return null;
+    }
+
     /** Halves the history if no reader used it since the last check; under the lock. */
     private int shrink(int k) {
         if (historyUsed) {
@@ -154,7 +167,7 @@ public final class Cell {
     /**
      * A snapshot reader found the history too short for its snapshot: keep more from the next
      * install on (the reader starts again from a newer snapshot meanwhile): at least twice as
-     * many as now, and twice as many as the history it found, which was not enough.
+     * many as now, and at least twice as many as the history it found, which was not enough.
      *
      * @return how many older versions the cell keeps now
      */

@@ -34,8 +34,19 @@ public abstract class KeyCopies<V extends KeyCopy<Object>> implements Changeset 
         return committed;
     }
 
+    /** Records that it was committed (a second commit then fails with {@link #committedTwice}). */
     public final void markCommitted() {
         committed = true;
+    }
+
+    /** @return whether any copy holds a value not committed yet */
+    public final boolean anyDirty() {
+        return values.values().stream().anyMatch(KeyCopy::isDirty);
+    }
+
+    /** @return the {@link IllegalStateException} for committing it inside a read-only transaction, naming the keys */
+    public final IllegalStateException committedInReadOnly() {
+        return new IllegalStateException("commit of changeset " + values.keySet() + " inside a read-only transaction");
     }
 
     /** @return the {@link IllegalStateException} for a second commit, naming the keys */

@@ -56,6 +56,11 @@ public abstract class KeyCopy<T> implements Value<T> {
         dirty = false;
     }
 
+    /** @return the {@link IllegalStateException} for committing it inside a read-only transaction, naming the key */
+    public final IllegalStateException committedInReadOnly() {
+        return new IllegalStateException("commit of '" + key + "' inside a read-only transaction");
+    }
+
     /** @return {@code copy}, dirty as this is (for {@link #clone()}) */
     protected final <C extends KeyCopy<T>> C withDirtOf(C copy) {
         ((KeyCopy<T>) copy).dirty = dirty;

@@ -62,18 +62,15 @@ final class NonTxn {
 
     /** {@link #at}'s walk into the history, out of its line (which every plain read that meets a lock inlines). */
     private static Version older(Cell c, Version h, long rv, boolean snapshotReader) {
-        for (Version v = h.prev; v != null; v = v.prev) {
-            if (v.stamp <= rv) {
-                if (snapshotReader) {
-                    c.usedHistory();
-                }
-                return v;
+        Version v = Cell.before(h, rv);
+        if (snapshotReader) {
+            if (v != null) {
+                c.usedHistory();
+            } else {
+                c.wantHistory();
             }
         }
-        if (snapshotReader) {
-            c.wantHistory();
-        }
-        return null;
+        return v;
     }
 
     /**

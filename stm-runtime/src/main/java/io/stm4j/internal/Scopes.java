@@ -44,9 +44,6 @@ abstract class Scopes extends WriteSet {
     Scopes() {
     }
 
-    /** @return whether the attempt is doomed or asked to retry (what {@link #alert} means besides a lost scope) */
-    abstract boolean attemptFlagged();
-
     /** Whether {@link #alert} must be set (see {@link TxnState#alert}). */
     abstract boolean alertNeeded();
 

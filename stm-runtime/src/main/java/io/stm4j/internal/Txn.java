@@ -117,14 +117,10 @@ final class Txn extends Scopes {
         return readOnly || readOnlyScopes > 0;
     }
 
+    /** Whether {@link #alert} must be set: a lost scope, a doomed attempt, a retry asked for, or history wanted. */
     @Override
-    boolean attemptFlagged() {
-        return doomed || retryRequested;
-    }
-
-    /** Whether {@link #alert} must be set: a lost scope, a flagged attempt, or history wanted. */
     boolean alertNeeded() {
-        return lostLevel != Integer.MAX_VALUE || attemptFlagged() || historyWanted != 0;
+        return lostLevel != Integer.MAX_VALUE || doomed || retryRequested || historyWanted != 0;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -452,10 +448,6 @@ final class Txn extends Scopes {
     }
 
     /**
-     * The two-phase commit ({@link Participant}): every cell read or written locked and the reads
-     * validated, then the participant decides, then the writes are published.
-     */
-    /**
      * The commit with participants; when a participant throws, the transaction ends here: with its
      * rollback hooks run for a refusal before anything was sent, with none for an unknown outcome.
      */
@@ -477,6 +469,10 @@ final class Txn extends Scopes {
         }
     }
 
+    /**
+     * The two-phase commit ({@link Participant}): every cell read or written locked and the reads
+     * validated, then the participant decides, then the writes are published.
+     */
     private int commitWithParticipantsLocked() {
         int n = nWrites;
         java.util.IdentityHashMap<Cell, Boolean> seen = new java.util.IdentityHashMap<>();
@@ -671,11 +667,10 @@ final class Txn extends Scopes {
      * snapshot from the cell's history. Out of {@link #snapshot}'s line, which every read runs.
      */
     private Version older(Cell c, Version h) {
-        for (Version v = h.prev; v != null; v = v.prev) {
-            if (v.stamp <= rv) {
-                c.usedHistory();
-                return v;
-            }
+        Version v = Cell.before(h, rv);
+        if (v != null) {
+            c.usedHistory();
+            return v;
         }
         // History trimmed past our snapshot: start again from a newer one, and have the cell
         // keep more for the next snapshot reader; so must every cell this transaction reads

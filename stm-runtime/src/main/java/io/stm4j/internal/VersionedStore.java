@@ -188,9 +188,8 @@ final class VersionedStore implements Store {
         }
         Txn t = Txn.current();
         if (t.active()) {
-            if (t.isReadOnly() && cs.values().values().stream().anyMatch(KeyCopy::isDirty)) {
-                throw new IllegalStateException("commit of changeset " + cs.values().keySet()
-                        + " inside a read-only transaction");
+            if (t.isReadOnly() && cs.anyDirty()) {
+                throw cs.committedInReadOnly();
             }
             for (StoreValue<Object> v : cs.values().values()) {
                 if (v.isDirty()) {
@@ -233,7 +232,7 @@ final class VersionedStore implements Store {
     /** Inside a transaction: check the copy is current in it, then buffer the write. */
     private void stage(Txn t, StoreValue<?> sv) {
         if (t.isReadOnly()) {
-            throw new IllegalStateException("commit of '" + sv.key() + "' inside a read-only transaction");
+            throw sv.committedInReadOnly();
         }
         long current = t.viewSeq(sv.cell);
         if (current != sv.version()) {
