@@ -11,12 +11,14 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
  * Cell publication: a one-cell commit outside a transaction ({@link NonTxn#write}) publishes a
- * complete {@link Version}.
+ * complete head.
  *
- * <p>Memory-model claim: {@link Cell#head} is volatile and a {@code Version}'s value fields are
- * final, so a reader that sees the new head through {@link NonTxn#latest} also sees every field of
- * that version (value, primitive bits, seq, stamp) and, by the volatile write/read
- * happens-before edge, the writer's plain writes to the value object made before the commit. A
+ * <p>Memory-model claim: the install writes the head's fields in place between a store of
+ * {@link CellHead#meta} marked {@link CellHead#INSTALLING} and the release store of the new
+ * {@code meta}, and {@link NonTxn#latest} takes the fields only between two equal loads of
+ * {@code meta} that are not installing (the seqlock of {@link Cell}). So a reader that gets the new
+ * head sees every field of it (value, primitive bits, seq, stamp) and, by the release/acquire
+ * edge on {@code meta}, the writer's plain writes to the value object made before the commit. A
  * reader therefore sees either the old version or the new one, complete: never a new seq with an
  * old value, a missing stamp, or a half-initialised value object.
  *

@@ -52,10 +52,10 @@ public class HistoryGrowthTest {
 
     @Arbiter
     public void chain(IIII_Result r) {
-        Version h = cell.head;
+        Version h = cell.head();
         Version p = h.prev;
         int older = p == null ? 0 : p.seq == 0 && p.prim == 0 && p.prev == null ? 1 : 9;
         r.r3 = h.seq == 1 && h.prim == 7 ? 10 + older : 99;
-        r.r4 = cell.keep >= 1 ? 1 : 0;
+        r.r4 = cell.keep() >= 1 ? 1 : 0;
     }
 }

@@ -74,7 +74,7 @@ public class MarkedReadTest {
     public void privilegedReader(II_Result r) {
         ContentionManager.mark(cell, TICKET);
         Txn o = cell.owner;
-        r.r1 = o != null ? 2 : (int) cell.head.prim;
+        r.r1 = o != null ? 2 : (int) cell.head().prim;
     }
 
     @Actor

@@ -60,8 +60,8 @@ final class AbortLog {
 
     /** Counts an attempt (or a commit outside any transaction) abandoned for a conflict on {@code on}. */
     void countConflict(Abort cause, Cell on) {
-        stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
-        on.stats.conflict(on.name);
+        stats(on.stats()).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
+        on.stats().conflict(on.name());
     }
 
     /**
@@ -92,11 +92,11 @@ final class AbortLog {
             return;
         }
         if (cause == Abort.RETRY) {
-            stats(on.stats).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
+            stats(on.stats()).add(ThreadStats.ABORTS + cause.ordinal(), 1L);
             return;
         }
         countConflict(cause, on);
-        noteHot(on.name);
+        noteHot(on.name());
         if (attempts >= WARN_AFTER && WARN_AFTER > 0 && !warned) {
             warned = true;
             warnLongRetry(attempts);

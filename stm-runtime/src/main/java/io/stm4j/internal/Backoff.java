@@ -21,6 +21,8 @@ final class Backoff {
     static final long MAX_PARK_NANOS = 1_000_000L;
     /** Spins of a wait for a publishing committer before it yields or parks. */
     private static final int SPINS = 64;
+    /** Pauses per spin of {@link #awaitInstall}. */
+    private static final int INSTALL_PAUSES = 32;
     /** Longest single park of a wait for a committer (on a virtual thread) or for a privileged transaction. */
     private static final long MAX_VIRTUAL_POLL_NANOS = 64_000L;
 
@@ -70,6 +72,25 @@ final class Backoff {
             LockSupport.parkNanos(Math.min(MAX_VIRTUAL_POLL_NANOS, 1_000L << Math.min((steps - SPINS) / 4, 6)));
         }
         return steps + 1;
+    }
+
+    /**
+     * One step of a wait for an install that is rewriting a cell's head in place ({@link Cell}):
+     * as {@link #await}, but each spin is {@value #INSTALL_PAUSES} pauses long, so that the reader
+     * does not take the cell's cache line back from the installing core between its stores (which
+     * slows the install, and with it every commit that waits for the cell's lock).
+     *
+     * @param steps the steps taken so far by this wait, 0 at first
+     * @return {@code steps + 1}
+     */
+    static int awaitInstall(int steps) {
+        if (steps < SPINS) {
+            for (int i = 0; i < INSTALL_PAUSES; i++) {
+                Thread.onSpinWait();
+            }
+            return steps + 1;
+        }
+        return await(steps);
     }
 
     /**

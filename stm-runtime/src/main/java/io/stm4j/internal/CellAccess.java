@@ -28,7 +28,7 @@ public final class CellAccess {
      * @return a new cell, counted in the default store's statistics
      */
     public static Cell newCell(Object name, Object initial, long since) {
-        return new Cell(name, null, null, initial, 0L, since, RuntimeProvider.defaultRecorder());
+        return new Cell(name, RuntimeProvider.defaultRecorder(), initial, 0L, since);
     }
 
     /** @return whether the current thread is inside a transaction */
@@ -66,13 +66,13 @@ public final class CellAccess {
      */
     public static Object get(Cell c) {
         Txn t = Txn.current();
-        return t.active() ? t.readRef(c) : NonTxn.latest(c, -1).ref;
+        return t.active() ? t.readRef(c) : NonTxn.latestRef(c);
     }
 
     /** As {@link #get}, for a cell that holds a {@code long} (made by {@link #newLongCell}). */
     public static long getLong(Cell c) {
         Txn t = Txn.current();
-        return t.active() ? t.readPrim(c) : NonTxn.latest(c, -1).prim;
+        return t.active() ? t.readPrim(c) : NonTxn.latestPrim(c);
     }
 
     /** As {@link #set}, for a cell that holds a {@code long}. */
@@ -82,7 +82,7 @@ public final class CellAccess {
 
     /** @return a new cell holding the {@code long} 0 from always, counted as {@link #newCell}'s are */
     public static Cell newLongCell(Object name) {
-        return new Cell(name, null, null, null, 0L, 0L, RuntimeProvider.defaultRecorder());
+        return new Cell(name, RuntimeProvider.defaultRecorder(), null, 0L, 0L);
     }
 
     /**

@@ -72,7 +72,7 @@ final class Commit {
                 if (deferTo == 0L) {
                     if (expectedSeq != null) {
                         for (int i = 0; i < n; i++) {
-                            if (cells[i].head.seq != expectedSeq[i]) {
+                            if (cells[i].seq != expectedSeq[i]) {
                                 return refused(t, cells[i], false, STALE + i);
                             }
                         }

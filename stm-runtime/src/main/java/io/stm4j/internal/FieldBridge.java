@@ -28,7 +28,7 @@ public final class FieldBridge {
         if (t.depth > 0) {
             return t.readPrim(c);
         }
-        return NonTxn.latest(c, -1).prim;
+        return NonTxn.latestPrim(c);
     }
 
     private static void writeBits(Cell c, long bits) {
@@ -47,7 +47,7 @@ public final class FieldBridge {
         if (t.depth > 0) {
             return t.readRef(cell);
         }
-        return NonTxn.latest(cell, -1).ref;
+        return NonTxn.latestRef(cell);
     }
 
     /** Writes the field. @param c the cell field @param self the object, null if static @param m the field @param v the value */
@@ -174,7 +174,7 @@ public final class FieldBridge {
     static Object readBoxed(Cell c, Class<?> type) {
         Txn t = Txn.current();
         if (!type.isPrimitive()) {
-            return t.depth > 0 ? t.readRef(c) : NonTxn.latest(c, -1).ref;
+            return t.depth > 0 ? t.readRef(c) : NonTxn.latestRef(c);
         }
         return unbits(readBits(c), type);
     }

@@ -149,11 +149,10 @@ public final class FieldMeta {
     }
 
     private Cell newCell(Object home, Object boxed) {
-        StatsRecorder stats = RuntimeProvider.defaultRecorder();
         if (type.isPrimitive()) {
-            return new Cell(displayName, this, home, null, FieldBridge.bits(boxed, type), stats);
+            return new Cell(this, home, null, FieldBridge.bits(boxed, type));
         }
-        return new Cell(displayName, this, home, boxed, 0L, stats);
+        return new Cell(this, home, boxed, 0L);
     }
 
     /**
@@ -162,21 +161,21 @@ public final class FieldMeta {
      * atomic for {@code long} and {@code double}; the order towards readers of the cell comes from
      * the head's release store that follows.
      *
-     * <p>The field should still hold {@code last}, the value committed before. If it does not,
+     * <p>The field should still hold {@code lastRef}/{@code lastPrim}, the value committed before. If it does not,
      * something wrote it around stm4j (reflection, {@code Unsafe}, a deserializer reusing the
      * object) after the object was used transactionally; that write is lost, and it is reported
      * once per field.
      */
-    void publish(Object self, Version last, Object ref, long prim) {
+    void publish(Object self, Object lastRef, long lastPrim, Object ref, long prim) {
         if (type.isPrimitive()) {
             long was = declared.exchangeBits(self, prim);
-            if (was != last.prim) {
-                reportBypass(self, FieldBridge.unbits(was, type), FieldBridge.unbits(last.prim, type));
+            if (was != lastPrim) {
+                reportBypass(self, FieldBridge.unbits(was, type), FieldBridge.unbits(lastPrim, type));
             }
         } else {
             Object was = declared.exchangeRef(self, ref);
-            if (was != last.ref) {
-                reportBypass(self, was, last.ref);
+            if (was != lastRef) {
+                reportBypass(self, was, lastRef);
             }
         }
     }

@@ -13,7 +13,36 @@ final class NonTxn {
     }
 
     /**
-     * The latest committed version of {@code c}, read outside any transaction.
+     * The latest committed value of a reference cell, read outside any transaction: the head,
+     * unless a commit holds the cell (then {@link #latest}). Allocates nothing.
+     */
+    static Object latestRef(Cell c) {
+        if (c.owner == null) {
+            long m = c.meta;
+            Object r = c.ref;
+            java.lang.invoke.VarHandle.loadLoadFence();
+            if ((m & CellHead.INSTALLING) == 0 && c.meta == m) {
+                return r;
+            }
+        }
+        return latest(c, -1).ref;
+    }
+
+    /** As {@link #latestRef}, for a primitive cell: its bits. */
+    static long latestPrim(Cell c) {
+        if (c.owner == null) {
+            long m = c.meta;
+            long p = c.prim;
+            java.lang.invoke.VarHandle.loadLoadFence();
+            if ((m & CellHead.INSTALLING) == 0 && c.meta == m) {
+                return p;
+            }
+        }
+        return latest(c, -1).prim;
+    }
+
+    /**
+     * The latest committed version of {@code c}, read outside any transaction, as a copy.
      *
      * @param spinBudget how long to wait for a committer publishing this cell; -1 for as long as
      *     it takes (it never holds the lock for long)
@@ -22,7 +51,7 @@ final class NonTxn {
     static Version latest(Cell c, int spinBudget) {
         while (true) {
             if (c.owner == null) {
-                return c.head;
+                return c.head();
             }
             Version v = at(c, GlobalClock.now(), spinBudget, false);
             if (v != null || spinBudget >= 0) {
@@ -55,14 +84,14 @@ final class NonTxn {
                     continue;
                 }
             }
-            Version h = c.head;
+            Version h = c.head();
             return h.stamp <= rv ? h : older(c, h, rv, snapshotReader);
         }
     }
 
     /** {@link #at}'s walk into the history, out of its line (which every plain read that meets a lock inlines). */
     private static Version older(Cell c, Version h, long rv, boolean snapshotReader) {
-        Version v = Cell.before(h, rv);
+        Version v = Cell.before(h.prev, rv);
         if (snapshotReader) {
             if (v != null) {
                 c.usedHistory();
@@ -84,7 +113,7 @@ final class NonTxn {
     static int commit(Txn t, Cell[] cells, long[] expectedSeq, boolean[] write, Object[] refs) {
         int r = Commit.run(t, cells, cells.length, refs, null, expectedSeq, write, false);
         if (r == Commit.COMMITTED) {
-            t.log.countCommit(cells[0].stats);
+            t.log.countCommit(cells[0].stats());
         } else {
             t.log.countConflict(r == Commit.BUSY ? Abort.BUSY : Abort.CONFLICT, t.conflictCell);
         }
@@ -114,6 +143,6 @@ final class NonTxn {
             one[0] = null;
             t.oneRef[0] = null;
         }
-        t.log.countCommit(c.stats);
+        t.log.countCommit(c.stats());
     }
 }

@@ -67,7 +67,7 @@ abstract class ReadSet extends TxnState {
                     return invalid(c);
                 }
             }
-            if (c.head.stamp > rv) {
+            if (c.stamp() > rv) {
                 return invalid(c);
             }
         }
@@ -102,7 +102,7 @@ abstract class ReadSet extends TxnState {
     final boolean readSetChanged() {
         for (int i = 0; i < nReads; i++) {
             Cell c = reads[i];
-            if (c.owner != null || c.head.stamp > rv) {
+            if (c.owner != null || c.stamp() > rv) {
                 return true;
             }
         }

@@ -8,7 +8,7 @@ final class StoreValue<T> extends KeyCopy<T> {
     final Cell cell;
 
     StoreValue(VersionedStore store, Cell cell, long version, T value) {
-        super((String) cell.name, version, value);
+        super((String) cell.name(), version, value);
         this.store = store;
         this.cell = cell;
     }

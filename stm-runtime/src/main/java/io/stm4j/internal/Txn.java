@@ -84,6 +84,8 @@ final class Txn extends Scopes {
     final Cell[] oneCell = new Cell[1];
     final Object[] oneRef = new Object[1];
     final long[] onePrim = new long[1];
+    /** What {@link #snapshot} read: the version's value and key version (only this thread uses them). */
+    private final Version.Scratch last = new Version.Scratch();
 
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs Java 19
     static Txn current() {
@@ -375,12 +377,12 @@ final class Txn extends Scopes {
     /** The store a finished transaction counts in: its first write's, else its last conflict's. */
     private StatsRecorder attributed() {
         if (nWrites > 0) {
-            return wCells[0].stats;
+            return wCells[0].stats();
         }
         if (!log.retried()) {
             return null;
         }
-        return conflictCell != null ? conflictCell.stats : nReads > 0 ? reads[0].stats : null;
+        return conflictCell != null ? conflictCell.stats() : nReads > 0 ? reads[0].stats() : null;
     }
 
     private Throwable conflictCause() {
@@ -563,9 +565,19 @@ final class Txn extends Scopes {
                 return wRefs[i];
             }
         }
-        Version v = snapshot(c);
+        if (alert == 0 && ticket == 0L) {
+            // the common case, small enough to inline: the head, unlocked, within the snapshot
+            Txn o = c.owner;
+            long m = c.meta;
+            Object r = c.ref;
+            if (headInSnapshot(c, o, m)) {
+                record(c);
+                return r;
+            }
+        }
+        snapshot(c);
         record(c);
-        return v.ref;
+        return takeRef();
     }
 
     long readPrim(Cell c) {
@@ -575,9 +587,30 @@ final class Txn extends Scopes {
                 return wPrims[i];
             }
         }
-        Version v = snapshot(c);
+        if (alert == 0 && ticket == 0L) {
+            // as in readRef
+            Txn o = c.owner;
+            long m = c.meta;
+            long p = c.prim;
+            if (headInSnapshot(c, o, m)) {
+                record(c);
+                return p;
+            }
+        }
+        snapshot(c);
         record(c);
-        return v.prim;
+        return last.prim;
+    }
+
+    /**
+     * The fast read's check, after it loaded {@code c}'s owner, then its {@code meta}, then a
+     * head field: whether that field is the head's value at {@code meta}'s stamp (no install ran
+     * or runs meanwhile: the seqlock of {@link Cell}) and belongs to the snapshot, with no commit
+     * holding the cell. Otherwise the caller takes {@link #snapshot}, which knows every case.
+     */
+    private boolean headInSnapshot(Cell c, Txn owner, long m) {
+        java.lang.invoke.VarHandle.loadLoadFence(); // the field's load before meta's second
+        return owner == null && (m & CellHead.INSTALLING) == 0 && m >>> 1 <= rv && c.meta == m;
     }
 
     /**
@@ -592,7 +625,8 @@ final class Txn extends Scopes {
                 return wRefs[i];
             }
         }
-        return snapshot(c).ref;
+        snapshot(c);
+        return takeRef();
     }
 
     /** As {@link #readRefUnrecorded}, for a cell that holds a {@code long}. */
@@ -603,7 +637,8 @@ final class Txn extends Scopes {
                 return wPrims[i];
             }
         }
-        return snapshot(c).prim;
+        snapshot(c);
+        return last.prim;
     }
 
     /** @return the snapshot: reads see the versions committed at or before this clock value */
@@ -618,17 +653,48 @@ final class Txn extends Scopes {
 
     /** The key's version as this transaction sees it: the snapshot's, plus one if written here. */
     long viewSeq(Cell c) {
-        Version v = snapshot(c);
+        snapshot(c);
         record(c);
-        return findWrite(c) >= 0 ? v.seq + 1 : v.seq;
+        last.ref = null;
+        return findWrite(c) >= 0 ? last.seq + 1 : last.seq;
+    }
+
+    /**
+     * Reads {@code c} as {@link #readRef} does, with the key version as this transaction sees it
+     * ({@link #viewSeq}) from the same read, for a store's value.
+     *
+     * @param seq where the key version goes (its first element)
+     */
+    Object readRefWithSeq(Cell c, long[] seq) {
+        snapshot(c);
+        record(c);
+        Object r = takeRef();
+        int i = nWrites > 0 ? findWrite(c) : -1;
+        if (i >= 0) {
+            seq[0] = last.seq + 1;
+            return wRefs[i];
+        }
+        seq[0] = last.seq;
+        return r;
     }
 
     boolean hasWritten(Cell c) {
         return nWrites > 0 && findWrite(c) >= 0;
     }
 
-    /** The latest version of {@code c} inside this transaction's snapshot. */
-    private Version snapshot(Cell c) {
+    /** {@code last.ref}, cleared so that this thread's transaction does not keep the value alive. */
+    private Object takeRef() {
+        Object r = last.ref;
+        last.ref = null;
+        return r;
+    }
+
+    /**
+     * Reads the latest version of {@code c} inside this transaction's snapshot into {@code last.ref},
+     * {@code last.prim} and {@code last.seq}: the cell's head, read as its seqlock says ({@link Cell}),
+     * or for a read-only attempt an older version from its history.
+     */
+    private void snapshot(Cell c) {
         if (alert != 0) {
             alertedRead(c);
         }
@@ -648,9 +714,21 @@ final class Txn extends Scopes {
                     continue;
                 }
             }
-            Version h = c.head;
-            if (h.stamp <= rv) {
-                return h;
+            long m = c.meta;
+            Object r = c.ref;
+            long p = c.prim;
+            long s = c.seq;
+            java.lang.invoke.VarHandle.loadLoadFence();
+            if ((m & CellHead.INSTALLING) != 0 || c.meta != m) {
+                // an install is rewriting the head (it holds the lock and waits for nothing)
+                spins = Backoff.awaitInstall(spins);
+                continue;
+            }
+            if (m >>> 1 <= rv) {
+                last.ref = r;
+                last.prim = p;
+                last.seq = s;
+                return;
             }
             if (recordReads) {
                 if (extend()) {
@@ -658,7 +736,8 @@ final class Txn extends Scopes {
                 }
                 throw conflict(c, false);
             }
-            return older(c, h);
+            older(c);
+            return;
         }
     }
 
@@ -666,11 +745,16 @@ final class Txn extends Scopes {
      * A read-only attempt's read of a cell written after its snapshot: the version of the
      * snapshot from the cell's history. Out of {@link #snapshot}'s line, which every read runs.
      */
-    private Version older(Cell c, Version h) {
-        Version v = Cell.before(h, rv);
+    private void older(Cell c) {
+        // Whichever head's older versions this loads, the one read above (newer than the snapshot)
+        // or a later one, they reach back past it in order: the first at or before rv is ours.
+        Version v = Cell.before(c.prev, rv);
         if (v != null) {
             c.usedHistory();
-            return v;
+            last.ref = v.ref;
+            last.prim = v.prim;
+            last.seq = v.seq;
+            return;
         }
         // History trimmed past our snapshot: start again from a newer one, and have the cell
         // keep more for the next snapshot reader; so must every cell this transaction reads
@@ -792,7 +876,7 @@ final class Txn extends Scopes {
     private void write(Cell c, Object ref, long prim) {
         checkDoomed();
         if (isReadOnly()) {
-            throw new IllegalStateException("write to '" + c.name + "' inside a read-only transaction");
+            throw new IllegalStateException("write to '" + c.name() + "' inside a read-only transaction");
         }
         int i = nWrites > 0 ? findWrite(c) : -1;
         if (i >= 0) {

@@ -22,4 +22,15 @@ final class Version {
         this.seq = seq;
         this.prev = prev;
     }
+
+    /**
+     * Where a transaction's read puts the version it read when that is not the head read in
+     * place (the read's slow path): a mutable version, one per thread's transaction, so that no
+     * read allocates. Kept out of the transaction's own fields, which every access loads.
+     */
+    static final class Scratch {
+        Object ref;
+        long prim;
+        long seq;
+    }
 }

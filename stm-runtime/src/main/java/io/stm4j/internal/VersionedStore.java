@@ -43,7 +43,7 @@ final class VersionedStore implements Store {
 
     Cell cell(String key) {
         Cell c = cells.get(key);
-        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, null, null, null, 0L, recorder));
+        return c != null ? c : cells.computeIfAbsent(key, k -> new Cell(k, recorder, null, 0L, 0L));
     }
 
     @Override
@@ -60,8 +60,9 @@ final class VersionedStore implements Store {
     @SuppressWarnings("unchecked")
     private <T> StoreValue<T> read(Cell c, Txn t) {
         if (t.active()) {
-            Object v = t.readRef(c);
-            return new StoreValue<>(this, c, t.viewSeq(c), (T) v);
+            long[] seq = new long[1];
+            Object v = t.readRefWithSeq(c, seq);
+            return new StoreValue<>(this, c, seq[0], (T) v);
         }
         Version v = NonTxn.latest(c, BUSY_SPINS);
         if (v == null) {
@@ -77,12 +78,12 @@ final class VersionedStore implements Store {
         Txn t = Txn.current();
         if (t.active()) {
             for (Cell c : cs) {
-                values.put((String) c.name, read(c, t));
+                values.put((String) c.name(), read(c, t));
             }
         } else {
             Version[] vs = snapshotOf(keys).versions; // the keys exist now: created above
             for (int i = 0; i < cs.length; i++) {
-                values.put((String) cs[i].name, new StoreValue<>(this, cs[i], vs[i].seq, vs[i].ref));
+                values.put((String) cs[i].name(), new StoreValue<>(this, cs[i], vs[i].seq, vs[i].ref));
             }
         }
         return new StoreChangeset(this, values);
@@ -277,10 +278,10 @@ final class VersionedStore implements Store {
         StringBuilder sb = new StringBuilder();
         Txn t = Txn.current();
         if (t.active()) {
+            long[] seq = new long[1];
             for (String k : sortedKeys()) {
-                Cell c = cells.get(k);
-                Object value = t.readRef(c);
-                line(sb, k, t.viewSeq(c), value);
+                Object value = t.readRefWithSeq(cells.get(k), seq);
+                line(sb, k, seq[0], value);
             }
         } else {
             Snap snap = trySnapshotOf(null);
@@ -330,12 +331,12 @@ final class VersionedStore implements Store {
     }
 
     private static BusyRetry busy(Cell c) {
-        return new BusyRetry("a concurrent commit holds key '" + c.name + "'; try again");
+        return new BusyRetry("a concurrent commit holds key '" + c.name() + "'; try again");
     }
 
     private ConcurrentUpdate stale(StoreValue<?> v) {
         return new ConcurrentUpdate("key '" + v.key() + "' was committed by someone else since version "
-                + v.version() + " was read (store has version " + v.cell.head.seq + ")");
+                + v.version() + " was read (store has version " + v.cell.head().seq + ")");
     }
 
     @Override

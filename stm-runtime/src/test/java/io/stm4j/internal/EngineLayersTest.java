@@ -145,7 +145,7 @@ class EngineLayersTest {
             assertThat(t.conflictCell).isSameAs(cs[2]);
             assertThat(t.conflictWasBusy).isTrue();
             for (Cell c : cs) {
-                assertThat(c.head.ref).isNull();
+                assertThat(c.head().ref).isNull();
             }
             assertThat(cs[0].owner).as("released").isNull();
             assertThat(cs[1].owner).isNull();
@@ -161,14 +161,14 @@ class EngineLayersTest {
         NonTxn.write(t, cs[1], "newer", 0L);
         int r = Commit.run(t, cs, 3, new Object[] {"a", "b", "c"}, null, new long[] {0, 0, 0}, null, false);
         assertThat(r).isEqualTo(Commit.STALE + 1);
-        assertThat(cs[0].head.ref).isNull();
+        assertThat(cs[0].head().ref).isNull();
         r = Commit.run(t, cs, 3, new Object[] {"a", "b", "c"}, null, new long[] {0, 1, 0},
                 new boolean[] {true, false, true}, false);
         assertThat(r).isEqualTo(Commit.COMMITTED);
-        assertThat(cs[0].head.ref).isEqualTo("a");
-        assertThat(cs[1].head.ref).as("checked, not written").isEqualTo("newer");
-        assertThat(cs[2].head.ref).isEqualTo("c");
-        assertThat(cs[0].head.stamp).as("one stamp for the commit").isEqualTo(cs[2].head.stamp);
+        assertThat(cs[0].head().ref).isEqualTo("a");
+        assertThat(cs[1].head().ref).as("checked, not written").isEqualTo("newer");
+        assertThat(cs[2].head().ref).isEqualTo("c");
+        assertThat(cs[0].head().stamp).as("one stamp for the commit").isEqualTo(cs[2].head().stamp);
         for (Cell c : cs) {
             assertThat(c.owner).isNull();
         }
@@ -188,7 +188,7 @@ class EngineLayersTest {
             assertThat(Commit.run(t, t.wCells, t.nWrites, t.wRefs, t.wPrims, null, null, true))
                     .isEqualTo(Commit.CONFLICT);
             assertThat(t.conflictCell).isSameAs(read);
-            assertThat(written.head.prim).isZero();
+            assertThat(written.head().prim).isZero();
             assertThat(written.owner).isNull();
         } finally {
             abandon(t);
@@ -226,13 +226,13 @@ class EngineLayersTest {
                 Thread.yield();
             }
             assertThat(marked.owner).as("it waits without holding the cell's lock").isNull();
-            assertThat(marked.head.ref).isNull();
+            assertThat(marked.head().ref).isNull();
             NonTxn.write(new Txn(), free, "free", 0L); // a disjoint commit goes straight through
             assertThat(ContentionManager.deferredCommits() - before).isEqualTo(1L);
             done.countDown();
             committer.join(60_000);
             assertThat(committer.isAlive()).isFalse();
-            assertThat(marked.head.ref).isEqualTo("after");
+            assertThat(marked.head().ref).isEqualTo("after");
         } finally {
             done.countDown();
             h.join(60_000);

@@ -28,9 +28,9 @@ class HistoryOnDemandTest {
                 return null;
             }, -1, -1L, false);
         }
-        assertThat(c.keep).isZero();
-        assertThat(c.head.prim).isEqualTo(5_000L);
-        assertThat(c.head.prev).as("older versions nobody asked for").isNull();
+        assertThat(c.keep()).isZero();
+        assertThat(c.head().prim).isEqualTo(5_000L);
+        assertThat(c.head().prev).as("older versions nobody asked for").isNull();
     }
 
     @Test
@@ -38,7 +38,7 @@ class HistoryOnDemandTest {
         Cell c = CellAccess.newLongCell("c");
         c.wantHistory();
         c.wantHistory();
-        assertThat(c.keep).isEqualTo(2);
+        assertThat(c.keep()).isEqualTo(2);
         for (int i = 0; i < 8; i++) {
             write(c, i);
         }
@@ -47,11 +47,11 @@ class HistoryOnDemandTest {
             write(c, i);
         }
         // two shrink checks: the first forgets the reader's use, the second finds none and halves
-        assertThat(c.keep).isEqualTo(1);
+        assertThat(c.keep()).isEqualTo(1);
         for (int i = 0; i < Cell.SHRINK_EVERY; i++) {
             write(c, i);
         }
-        assertThat(c.keep).isZero();
+        assertThat(c.keep()).isZero();
         write(c, 1);
         write(c, 2);
         assertThat(depth(c)).isEqualTo(1);
@@ -63,7 +63,7 @@ class HistoryOnDemandTest {
         for (int i = 0; i < 40; i++) {
             c.wantHistory();
         }
-        assertThat(c.keep).isEqualTo(Cell.MAX_KEEP);
+        assertThat(c.keep()).isEqualTo(Cell.MAX_KEEP);
     }
 
     /**
@@ -129,7 +129,7 @@ class HistoryOnDemandTest {
         }
         int grown = 0;
         for (Cell c : read) {
-            grown += c.keep > 0 ? 1 : 0;
+            grown += c.keep() > 0 ? 1 : 0;
         }
         System.out.printf("report of %d cells: %d of %d reports committed in their first attempt (%d attempts in all, "
                 + "the first report %d); %d transfers; history grown on %d of the cells read%n",
@@ -138,8 +138,8 @@ class HistoryOnDemandTest {
         assertThat(firstAttempt).as("reports committed in their first attempt, of %d (attempts: %d)", reports, all)
                 .isGreaterThanOrEqualTo(reports * 99 / 100);
         for (Cell c : unread) {
-            assertThat(c.keep).as("history of a cell no report reads").isZero();
-            assertThat(c.head.prev).isNull();
+            assertThat(c.keep()).as("history of a cell no report reads").isZero();
+            assertThat(c.head().prev).isNull();
         }
     }
 
@@ -171,7 +171,7 @@ class HistoryOnDemandTest {
 
     private static int depth(Cell c) {
         int n = 0;
-        for (Version v = c.head; v != null; v = v.prev) {
+        for (Version v = c.head(); v != null; v = v.prev) {
             n++;
         }
         return n;

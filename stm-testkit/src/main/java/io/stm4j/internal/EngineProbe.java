@@ -72,7 +72,7 @@ public final class EngineProbe {
         for (Cell cell : ((VersionedStore) store).cells()) {
             n++;
             if (cell.owner != null) {
-                locked.add(String.valueOf(cell.name));
+                locked.add(String.valueOf(cell.name()));
             }
         }
         return n;

@@ -168,7 +168,7 @@ class EngineQuiescenceTest {
     /** Locks {@code key}'s cell of {@code store} as a committer would, for {@link #cleanUp()} to unlock. */
     static void lock(Store store, String key) {
         store.useVar(key); // creates the cell
-        Cell cell = ((VersionedStore) store).cells().stream().filter(c -> key.equals(c.name)).findFirst().orElseThrow();
+        Cell cell = ((VersionedStore) store).cells().stream().filter(c -> key.equals(c.name())).findFirst().orElseThrow();
         cell.owner = Txn.current();
         assertThat(LOCKED.getAndSet(cell)).as("one locked cell at a time").isNull();
     }
