@@ -144,15 +144,12 @@ public final class Cell extends CellHead {
     Version head() {
         for (int spins = 0; ; ) {
             long m = meta;
-            if ((m & INSTALLING) == 0) {
-                Object r = ref;
-                long p = prim;
-                long s = seq;
-                Version older = prev;
-                java.lang.invoke.VarHandle.loadLoadFence();
-                if (meta == m) {
-                    return new Version(r, p, m >>> 1, s, older);
-                }
+            Object r = ref;
+            long p = prim;
+            long s = seq;
+            Version older = prev;
+            if (steady(m)) {
+                return new Version(r, p, m >>> 1, s, older);
             }
             spins = Backoff.awaitInstall(spins);
         }
@@ -196,7 +193,7 @@ public final class Cell extends CellHead {
         }
         Version older = null;
         if (k != 0) {
-            older = new Version(oldRef, oldPrim, meta >>> 1, oldSeq, prev);
+            older = new Version(oldRef, oldPrim, stamp(), oldSeq, prev);
             if ((s & (k - 1)) == 0) {
                 Version p = older;
                 for (int i = 1; i < k && p != null; i++) {

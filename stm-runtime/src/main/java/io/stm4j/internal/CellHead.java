@@ -35,4 +35,14 @@ abstract class CellHead {
     CellHead(Object home) {
         this.home = home;
     }
+
+    /**
+     * The seqlock's check, for a reader that loaded {@code meta} as {@code m} and then the head's
+     * fields it wants: whether those fields are the head of stamp {@code m >>> 1}, that is, no
+     * install was under way at the first load and none began before this one.
+     */
+    final boolean steady(long m) {
+        java.lang.invoke.VarHandle.loadLoadFence(); // the fields' loads before meta's second
+        return (m & INSTALLING) == 0 && meta == m;
+    }
 }

@@ -20,8 +20,7 @@ final class NonTxn {
         if (c.owner == null) {
             long m = c.meta;
             Object r = c.ref;
-            java.lang.invoke.VarHandle.loadLoadFence();
-            if ((m & CellHead.INSTALLING) == 0 && c.meta == m) {
+            if (c.steady(m)) {
                 return r;
             }
         }
@@ -33,8 +32,7 @@ final class NonTxn {
         if (c.owner == null) {
             long m = c.meta;
             long p = c.prim;
-            java.lang.invoke.VarHandle.loadLoadFence();
-            if ((m & CellHead.INSTALLING) == 0 && c.meta == m) {
+            if (c.steady(m)) {
                 return p;
             }
         }

@@ -609,8 +609,7 @@ final class Txn extends Scopes {
      * holding the cell. Otherwise the caller takes {@link #snapshot}, which knows every case.
      */
     private boolean headInSnapshot(Cell c, Txn owner, long m) {
-        java.lang.invoke.VarHandle.loadLoadFence(); // the field's load before meta's second
-        return owner == null && (m & CellHead.INSTALLING) == 0 && m >>> 1 <= rv && c.meta == m;
+        return owner == null && m >>> 1 <= rv && c.steady(m);
     }
 
     /**
@@ -718,16 +717,13 @@ final class Txn extends Scopes {
             Object r = c.ref;
             long p = c.prim;
             long s = c.seq;
-            java.lang.invoke.VarHandle.loadLoadFence();
-            if ((m & CellHead.INSTALLING) != 0 || c.meta != m) {
+            if (!c.steady(m)) {
                 // an install is rewriting the head (it holds the lock and waits for nothing)
                 spins = Backoff.awaitInstall(spins);
                 continue;
             }
             if (m >>> 1 <= rv) {
-                last.ref = r;
-                last.prim = p;
-                last.seq = s;
+                last.set(r, p, s);
                 return;
             }
             if (recordReads) {
@@ -751,9 +747,7 @@ final class Txn extends Scopes {
         Version v = Cell.before(c.prev, rv);
         if (v != null) {
             c.usedHistory();
-            last.ref = v.ref;
-            last.prim = v.prim;
-            last.seq = v.seq;
+            last.set(v.ref, v.prim, v.seq);
             return;
         }
         // History trimmed past our snapshot: start again from a newer one, and have the cell

@@ -32,5 +32,11 @@ final class Version {
         Object ref;
         long prim;
         long seq;
+
+        void set(Object r, long p, long s) {
+            ref = r;
+            prim = p;
+            seq = s;
+        }
     }
 }
