@@ -17,6 +17,10 @@ public final class Names {
     public static final String FIELD_META = ENGINE_PACKAGE + "FieldMeta";
     /** {@link FieldBridge}, internal form. */
     public static final String FIELD_BRIDGE = ENGINE_PACKAGE + "FieldBridge";
+    /** {@link AtomicBridge}, internal form: whose {@code enter} the {@code @Atomic} advice calls. */
+    public static final String ATOMIC_BRIDGE = ENGINE_PACKAGE + "AtomicBridge";
+    /** {@link TxnState}, internal form: the advice reads the scope's level from its {@code depth}. */
+    public static final String TXN_STATE = ENGINE_PACKAGE + "TxnState";
     /** {@link AgentSupport}, binary name: what the agent loads to find the runtime. */
     public static final String AGENT_SUPPORT = "io.stm4j.internal.AgentSupport";
 
@@ -28,6 +32,13 @@ public final class Names {
     public static final String GETTER_PREFIX = "stm$get$";
     /** The accessor that writes a {@code @Shared} field: {@code stm$set$<field>}. */
     public static final String SETTER_PREFIX = "stm$set$";
+    /**
+     * The accessor that reads a {@code @Shared} field with the transaction an {@code @Atomic}
+     * method already holds, passed as its last argument: {@code stm$tget$<field>}.
+     */
+    public static final String TXN_GETTER_PREFIX = "stm$tget$";
+    /** The accessor that writes a {@code @Shared} field with the transaction passed last: {@code stm$tset$<field>}. */
+    public static final String TXN_SETTER_PREFIX = "stm$tset$";
     /** The accessor for a constructor's or static initialiser's direct write: {@code stm$init$<field>}. */
     public static final String INIT_PREFIX = "stm$init$";
 

@@ -19,6 +19,8 @@ class NamesTest {
         assertThat(Names.CELL).isEqualTo(internal(Cell.class));
         assertThat(Names.FIELD_META).isEqualTo(internal(FieldMeta.class));
         assertThat(Names.FIELD_BRIDGE).isEqualTo(internal(FieldBridge.class));
+        assertThat(Names.ATOMIC_BRIDGE).isEqualTo(internal(AtomicBridge.class));
+        assertThat(Names.TXN_STATE).isEqualTo(internal(TxnState.class));
         assertThat(Names.AGENT_SUPPORT).isEqualTo(AgentSupport.class.getName());
         assertThat(Names.SHARED_DESC).isEqualTo("L" + internal(Shared.class) + ";");
         assertThat(Names.ATOMIC_DESC).isEqualTo("L" + internal(Atomic.class) + ";");
@@ -29,7 +31,7 @@ class NamesTest {
     @Test
     void memberPrefixesAreDistinctAndCannotCollideWithJavaNames() {
         String[] prefixes = {Names.CELL_PREFIX, Names.META_PREFIX, Names.GETTER_PREFIX, Names.SETTER_PREFIX,
-                Names.INIT_PREFIX};
+                Names.INIT_PREFIX, Names.TXN_GETTER_PREFIX, Names.TXN_SETTER_PREFIX};
         assertThat(prefixes).doesNotHaveDuplicates();
         for (String p : prefixes) {
             assertThat(p).startsWith("stm$").endsWith("$"); // '$' names are the compilers', not users'

@@ -14,8 +14,10 @@ import net.bytebuddy.jar.asm.Type;
  *
  * <p>For each {@code @Shared} field {@code f} the class declares it adds a cell field
  * ({@code stm$cell$f}), a metadata constant ({@code stm$meta$f}, set first thing in the static
- * initialiser) and three public static synthetic accessors: {@code stm$get$f}, {@code stm$set$f}
- * and {@code stm$init$f} (a constructor's or static initialiser's direct write). In every method it
+ * initialiser) and five public static synthetic accessors: {@code stm$get$f}, {@code stm$set$f},
+ * their forms handed the transaction {@code stm$tget$f} and {@code stm$tset$f} (which an
+ * {@code @Atomic} method's accesses call), and {@code stm$init$f} (a constructor's or static
+ * initialiser's direct write). In every method it
  * replaces each field instruction on a {@code @Shared} field, of this class or any other, with a
  * call to the declaring class's accessor; the call has exactly the stack shape of the instruction
  * it replaces, so frames, line numbers and local variables stay as they were.
@@ -28,6 +30,7 @@ final class FieldRewriter extends ClassVisitor {
     static final String BRIDGE = Names.FIELD_BRIDGE;
     static final String CELL_PREFIX = Names.CELL_PREFIX;
     static final String META_PREFIX = Names.META_PREFIX;
+    private static final String OBJECT = "Ljava/lang/Object;";
 
     private final ClassInfo self;
     private final SharedIndex index;
@@ -82,8 +85,10 @@ final class FieldRewriter extends ClassVisitor {
                     | Opcodes.ACC_TRANSIENT | st, CELL_PREFIX + f.name, "L" + CELL + ";", null, null).visitEnd();
             super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL,
                     META_PREFIX + f.name, "L" + META + ";", null, null).visitEnd();
-            getter(f);
-            setter(f);
+            getter(f, false);
+            setter(f, false);
+            getter(f, true);
+            setter(f, true);
             initializer(f);
         }
         if (needsPrologue() && !sawClinit) {
@@ -141,6 +146,14 @@ final class FieldRewriter extends ClassVisitor {
         return f.isStatic() ? "(" + f.desc + ")V" : "(L" + owner + ";" + f.desc + ")V";
     }
 
+    static String txnGetterDesc(String owner, ClassInfo.FieldInfo f) {
+        return f.isStatic() ? "(" + OBJECT + ")" + f.desc : "(L" + owner + ";" + OBJECT + ")" + f.desc;
+    }
+
+    static String txnSetterDesc(String owner, ClassInfo.FieldInfo f) {
+        return f.isStatic() ? "(" + f.desc + OBJECT + ")V" : "(L" + owner + ";" + f.desc + OBJECT + ")V";
+    }
+
     /** Pushes the cell field, the object (or null) and the metadata: the bridge's first three arguments. */
     private void pushBridgeArgs(MethodVisitor mv, ClassInfo.FieldInfo f) {
         if (f.isStatic()) {
@@ -159,33 +172,51 @@ final class FieldRewriter extends ClassVisitor {
                 prefix + f.name, desc, null, null);
     }
 
-    private void getter(ClassInfo.FieldInfo f) {
-        MethodVisitor mv = accessor(Names.GETTER_PREFIX, f, getterDesc(self.name, f));
+    /**
+     * The getter ({@code stm$get$f}), or with {@code withTxn} the one handed the transaction as its
+     * last argument ({@code stm$tget$f}).
+     */
+    private void getter(ClassInfo.FieldInfo f, boolean withTxn) {
+        MethodVisitor mv = accessor(withTxn ? Names.TXN_GETTER_PREFIX : Names.GETTER_PREFIX, f,
+                withTxn ? txnGetterDesc(self.name, f) : getterDesc(self.name, f));
         mv.visitCode();
+        int txnSlot = f.isStatic() ? 0 : 1;
+        if (withTxn) {
+            mv.visitVarInsn(Opcodes.ALOAD, txnSlot);
+        }
         pushBridgeArgs(mv, f);
         String k = kind(f.desc);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "read" + k,
-                "(L" + CELL + ";Ljava/lang/Object;L" + META + ";)" + bridgeDesc(f.desc), false);
+                "(" + (withTxn ? OBJECT : "") + "L" + CELL + ";Ljava/lang/Object;L" + META + ";)" + bridgeDesc(f.desc), false);
         Type t = Type.getType(f.desc);
-        if ("Ref".equals(k) && !"Ljava/lang/Object;".equals(f.desc)) {
+        if ("Ref".equals(k) && !OBJECT.equals(f.desc)) {
             mv.visitTypeInsn(Opcodes.CHECKCAST, t.getInternalName());
         }
         mv.visitInsn(t.getOpcode(Opcodes.IRETURN));
-        mv.visitMaxs(3, f.isStatic() ? 0 : 1);
+        mv.visitMaxs(withTxn ? 4 : 3, txnSlot + (withTxn ? 1 : 0));
         mv.visitEnd();
     }
 
-    private void setter(ClassInfo.FieldInfo f) {
-        MethodVisitor mv = accessor(Names.SETTER_PREFIX, f, setterDesc(self.name, f));
+    /**
+     * The setter ({@code stm$set$f}), or with {@code withTxn} the one handed the transaction as its
+     * last argument ({@code stm$tset$f}).
+     */
+    private void setter(ClassInfo.FieldInfo f, boolean withTxn) {
+        MethodVisitor mv = accessor(withTxn ? Names.TXN_SETTER_PREFIX : Names.SETTER_PREFIX, f,
+                withTxn ? txnSetterDesc(self.name, f) : setterDesc(self.name, f));
         mv.visitCode();
-        pushBridgeArgs(mv, f);
         Type t = Type.getType(f.desc);
         int valueSlot = f.isStatic() ? 0 : 1;
+        int txnSlot = valueSlot + t.getSize();
+        if (withTxn) {
+            mv.visitVarInsn(Opcodes.ALOAD, txnSlot);
+        }
+        pushBridgeArgs(mv, f);
         mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), valueSlot);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "write" + kind(f.desc),
-                "(L" + CELL + ";Ljava/lang/Object;L" + META + ";" + bridgeDesc(f.desc) + ")V", false);
+                "(" + (withTxn ? OBJECT : "") + "L" + CELL + ";Ljava/lang/Object;L" + META + ";" + bridgeDesc(f.desc) + ")V", false);
         mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(3 + t.getSize(), valueSlot + t.getSize());
+        mv.visitMaxs((withTxn ? 4 : 3) + t.getSize(), txnSlot + (withTxn ? 1 : 0));
         mv.visitEnd();
     }
 
@@ -242,15 +273,81 @@ final class FieldRewriter extends ClassVisitor {
 
     // ----------------------------------------------------------------- field instructions
 
-    /** Replaces field instructions on @Shared fields with accessor calls of the same stack shape. */
+    /**
+     * Replaces field instructions on @Shared fields with accessor calls of the same stack shape.
+     *
+     * <p>In an {@code @Atomic} method the accesses are handed the transaction that the method's
+     * advice entered. That advice runs before this visitor and stores what {@code
+     * AtomicBridge.enter} returned in a local of its own, which the body never writes. This visitor
+     * finds that local by the advice's code, exactly as {@link AtomicAdvice#enter} compiles:
+     * {@code enter}, {@code ASTORE a}, {@code ALOAD a}, {@code CHECKCAST TxnState}, {@code GETFIELD
+     * depth}, {@code ISTORE}, {@code ALOAD a}, then, past any {@code GOTO}, the {@code ASTORE} of the
+     * enter value. Code of any other shape leaves the method with the accessors that look the
+     * transaction up, which are as correct, one lookup per access slower ({@code
+     * StmTransformerTest} notices that).
+     */
     private final class Accesses extends MethodVisitor {
+        private static final int BEFORE_ENTER = 0;
+        private static final int FOUND = -1;
+        private static final int GAVE_UP = -2;
+
         private final boolean constructor;
         private final boolean staticInit;
+        /** Where the match of the advice's code is: {@link #BEFORE_ENTER}, a step 1..7, or settled. */
+        private int step = BEFORE_ENTER;
+        private int adviceLocal = -1;
+        /** The local holding the entered transaction, once found; -1 before or without. */
+        private int txnSlot = -1;
+        private boolean handed;
 
         Accesses(MethodVisitor mv, boolean constructor, boolean staticInit) {
             super(Opcodes.ASM9, mv);
             this.constructor = constructor;
             this.staticInit = staticInit;
+        }
+
+        /** Follows the advice's enter code, one instruction at a time (see the class comment). */
+        private void watch(int opcode, int var, String ref) {
+            if (step == FOUND || step == GAVE_UP) {
+                return;
+            }
+            boolean next;
+            switch (step) {
+                case BEFORE_ENTER:
+                    if (opcode == Opcodes.INVOKESTATIC && ref.equals(Names.ATOMIC_BRIDGE + ".enter")) {
+                        step = 1;
+                    }
+                    return;
+                case 1:
+                    next = opcode == Opcodes.ASTORE;
+                    adviceLocal = var;
+                    break;
+                case 2:
+                case 6:
+                    next = opcode == Opcodes.ALOAD && var == adviceLocal;
+                    break;
+                case 3:
+                    next = opcode == Opcodes.CHECKCAST && ref.equals(Names.TXN_STATE);
+                    break;
+                case 4:
+                    next = opcode == Opcodes.GETFIELD && ref.equals(Names.TXN_STATE + ".depth");
+                    break;
+                case 5:
+                    next = opcode == Opcodes.ISTORE;
+                    break;
+                default: // 7
+                    if (opcode == Opcodes.GOTO) {
+                        return;
+                    }
+                    if (opcode == Opcodes.ASTORE) {
+                        txnSlot = var;
+                        step = FOUND;
+                    } else {
+                        step = GAVE_UP;
+                    }
+                    return;
+            }
+            step = next ? step + 1 : GAVE_UP;
         }
 
         @Override
@@ -263,11 +360,79 @@ final class FieldRewriter extends ClassVisitor {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(staticInit ? Math.max(maxStack, 2) : maxStack, maxLocals);
+            int stack = handed ? maxStack + 1 : maxStack;
+            super.visitMaxs(staticInit ? Math.max(stack, 2) : stack, maxLocals);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            watch(opcode, -1, "");
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            watch(opcode, -1, "");
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int var) {
+            watch(opcode, var, "");
+            super.visitVarInsn(opcode, var);
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            watch(opcode, -1, type);
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            watch(opcode, -1, "");
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            watch(Opcodes.LDC, -1, "");
+            super.visitLdcInsn(value);
+        }
+
+        @Override
+        public void visitIincInsn(int var, int increment) {
+            watch(Opcodes.IINC, var, "");
+            super.visitIincInsn(var, increment);
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            watch(Opcodes.TABLESWITCH, -1, "");
+            super.visitTableSwitchInsn(min, max, dflt, labels);
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            watch(Opcodes.LOOKUPSWITCH, -1, "");
+            super.visitLookupSwitchInsn(dflt, keys, labels);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            watch(Opcodes.MULTIANEWARRAY, -1, "");
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... args) {
+            watch(Opcodes.INVOKEDYNAMIC, -1, "");
+            super.visitInvokeDynamicInsn(name, descriptor, bsm, args);
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            watch(opcode, -1, owner + "." + name);
             SharedIndex.Resolved r = index.resolveShared(loader, owner, name);
             if (r == null) {
                 super.visitFieldInsn(opcode, owner, name, descriptor);
@@ -276,16 +441,23 @@ final class FieldRewriter extends ClassVisitor {
             String decl = r.declaring.name;
             ClassInfo.FieldInfo f = r.field;
             boolean own = decl.equals(self.name);
+            boolean init = own && (opcode == Opcodes.PUTFIELD ? constructor : opcode == Opcodes.PUTSTATIC && staticInit);
+            if (txnSlot >= 0 && !init) {
+                handed = true;
+                super.visitVarInsn(Opcodes.ALOAD, txnSlot);
+                boolean get = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
+                call(owner, (get ? Names.TXN_GETTER_PREFIX : Names.TXN_SETTER_PREFIX) + name,
+                        get ? txnGetterDesc(decl, f) : txnSetterDesc(decl, f));
+                return;
+            }
             switch (opcode) {
                 case Opcodes.GETFIELD:
                 case Opcodes.GETSTATIC:
                     call(owner, Names.GETTER_PREFIX + name, getterDesc(decl, f));
                     break;
                 case Opcodes.PUTFIELD:
-                    call(owner, (own && constructor ? Names.INIT_PREFIX : Names.SETTER_PREFIX) + name, setterDesc(decl, f));
-                    break;
                 case Opcodes.PUTSTATIC:
-                    call(owner, (own && staticInit ? Names.INIT_PREFIX : Names.SETTER_PREFIX) + name, setterDesc(decl, f));
+                    call(owner, (init ? Names.INIT_PREFIX : Names.SETTER_PREFIX) + name, setterDesc(decl, f));
                     break;
                 default:
                     throw new IllegalStateException("unexpected field opcode " + opcode);
@@ -294,6 +466,7 @@ final class FieldRewriter extends ClassVisitor {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            watch(opcode, -1, owner + "." + name);
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             CloneCalls.afterCall(this.mv, opcode, owner, name, descriptor);
         }
