@@ -18,7 +18,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * and, on meeting a newer one, extends the snapshot only after re-validating (with volatile reads
  * of each cell's lock word and head) everything read so far; so the values it returns come from
  * one point in the commit order. Seeing one of the two writes without the other is forbidden,
- * in either order.
+ * in either order. The reader's snapshot does not come from the clock: a read-write attempt
+ * starts from the last time its thread knew (of an earlier round here), so the writer's commit
+ * is stamped after it, and a read that finds the writer's value has extended the snapshot first.
  */
 @JCStressTest
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "read before the commit")

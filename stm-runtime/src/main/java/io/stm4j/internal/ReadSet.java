@@ -14,7 +14,21 @@ abstract class ReadSet extends TxnState {
     /** A read set grown beyond this is dropped at the end of its transaction, not kept for the next. */
     static final int MAX_RETAINED_READS = 4096;
 
-    /** The snapshot: reads see the versions committed at or before this clock value. */
+    /**
+     * The snapshot: reads see the versions committed at or before this clock value.
+     *
+     * <p>A read-only attempt takes the clock's value when it starts: it may read older versions,
+     * and must see every commit that finished before it began. A read-write attempt does not read
+     * the clock, a line that every commit of every thread writes: it starts from the latest time
+     * this transaction already knows (its last snapshot or commit stamp), however old. That is
+     * sound because such an attempt reads only heads. A head at or before {@code rv} is the newest
+     * version of its cell (a commit of that cell under way with a later stamp has not finished: it
+     * may be ordered after this attempt, and the commit's validation sees it if it lands first).
+     * A head after {@code rv} makes the attempt extend its snapshot to the clock's value, which
+     * validates every read so far ({@link Txn}'s {@code extend}). So each read sees every commit
+     * that finished before the attempt began, the reads stay one snapshot, and the commit
+     * validates them unless its stamp is {@code rv + 1} (no commit at all came in between).
+     */
     long rv;
     /** Whether reads are recorded: read-write attempts, and a read-only one that will block. */
     boolean recordReads;

@@ -173,7 +173,14 @@ final class Txn extends Scopes {
         if (nParts > 0) {
             beginParticipants();
         }
-        rv = GlobalClock.now();
+        if (recordReads) {
+            long w = wv;
+            if (w > rv) {
+                rv = w;
+            }
+        } else {
+            rv = GlobalClock.now();
+        }
     }
 
     /** Out of {@link #startAttempt}'s line, which every transaction runs: only transactions with participants get here. */

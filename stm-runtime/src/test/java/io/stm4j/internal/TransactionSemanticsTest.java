@@ -65,6 +65,35 @@ class TransactionSemanticsTest {
     }
 
     @Test
+    void aReadWriteTransactionSeesEveryCommitThatFinishedBeforeItBeganThoughItsThreadLastRanLongAgo() {
+        put("a", 0);
+        put("b", 0);
+        Stm.atomic(() -> write("c", get("a"))); // this thread's transaction learns the time of then
+        for (int i = 1; i <= 50; i++) {
+            int v = i;
+            other.run(() -> Stm.atomic(() -> {
+                write("a", v);
+                write("b", v);
+            }));
+        }
+        AtomicInteger attempts = new AtomicInteger();
+        List<Object> seen = new ArrayList<>();
+        Stm.atomic(() -> {
+            attempts.incrementAndGet();
+            seen.clear();
+            seen.add(get("a"));
+            seen.add(get("b"));
+            write("c", 1);
+        });
+        assertThat(seen).containsExactly(50, 50);
+        // its snapshot, of before the 50 commits, moved forward at the first newer read: no abort
+        assertThat(attempts).hasValue(1);
+        other.run(() -> Stm.atomic(() -> write("a", 51)));
+        // a read-only one reads the clock when it starts: it may read history, never from before that
+        assertThat(Transactions.atomic(() -> get("a"), -1, -1L, true)).isEqualTo(51);
+    }
+
+    @Test
     void anExceptionRollsBackAndPropagatesTheSameInstance() {
         put("a", 1);
         IllegalStateException boom = new IllegalStateException("boom");
