@@ -27,7 +27,9 @@ abstract class ReadSet extends TxnState {
      * A head after {@code rv} makes the attempt extend its snapshot to the clock's value, which
      * validates every read so far ({@link Txn}'s {@code extend}). So each read sees every commit
      * that finished before the attempt began, the reads stay one snapshot, and the commit
-     * validates them unless its stamp is {@code rv + 1} (no commit at all came in between).
+     * validates them unless its stamp is {@code rv + 1} (no commit at all came in between). All
+     * of this needs {@code rv} to be a time the clock has passed, which a time this thread learnt
+     * is, unless the clock was rewound under it: see {@code Txn.forgetTime}.
      */
     long rv;
     /** Whether reads are recorded: read-write attempts, and a read-only one that will block. */

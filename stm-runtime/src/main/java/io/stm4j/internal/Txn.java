@@ -97,13 +97,34 @@ final class Txn extends Scopes {
     @SuppressWarnings("deprecation")
     private static Txn currentSlow(Thread th) {
         Txn t = CURRENT.get();
+        if (t.depth == 0) {
+            t.forgetTime();
+        }
         BY_THREAD[(int) th.getId() & (SLOTS - 1)] = t;
         return t;
+    }
+
+    /**
+     * Forgets the time this transaction knew, which its next read-write attempt would start from
+     * ({@link ReadSet#rv}): after this, that attempt's first read extends its snapshot to the clock.
+     * Done whenever the thread's slot had lost this transaction (on a thread's first use, after a
+     * collision of thread ids) or is given another (hooks run with a spare transaction). That
+     * also covers a model checker (Lincheck) that rewinds the static state, the clock and the
+     * slots alike, between runs but not the thread locals: a time kept from an earlier run could
+     * be ahead of the rewound clock, and validating against it would let a conflicting commit
+     * through (TxCounterLinearizabilityTest found that lost update).
+     */
+    private void forgetTime() {
+        rv = 0L;
+        WV.setRelease(this, 0L);
     }
 
     /** Makes {@code t} (a transaction of this thread) the current one. */
     @SuppressWarnings("deprecation")
     static void setCurrent(Txn t) {
+        if (t.depth == 0) {
+            t.forgetTime();
+        }
         CURRENT.set(t);
         BY_THREAD[(int) t.thread.getId() & (SLOTS - 1)] = t;
     }
