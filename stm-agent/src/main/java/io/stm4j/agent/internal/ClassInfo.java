@@ -3,9 +3,11 @@ package io.stm4j.agent.internal;
 import io.stm4j.internal.Names;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -63,9 +65,14 @@ final class ClassInfo {
     final int version;
     final Map<String, FieldInfo> fields;
     final List<AtomicMethod> atomicMethods;
+    /** Whether the class was woven already (it carries the {@code @Rewritten} mark). */
+    final boolean woven;
+    /** Of a woven class: the fields whose accessors take the transaction ({@code stm$tget$<field>}). */
+    private final Set<String> txnAccessors;
 
     private ClassInfo(String name, String superName, List<String> interfaces, int access, int version,
-                      Map<String, FieldInfo> fields, List<AtomicMethod> atomicMethods) {
+                      Map<String, FieldInfo> fields, List<AtomicMethod> atomicMethods, boolean woven,
+                      Set<String> txnAccessors) {
         this.name = name;
         this.superName = superName;
         this.interfaces = interfaces;
@@ -73,6 +80,17 @@ final class ClassInfo {
         this.version = version;
         this.fields = fields;
         this.atomicMethods = atomicMethods;
+        this.woven = woven;
+        this.txnAccessors = txnAccessors;
+    }
+
+    /**
+     * Whether the class has the accessors of {@code f} that take the transaction, or will have them
+     * once rewritten now. A class woven at build time by a stm4j from before them has not: its
+     * fields are accessed through the accessors that look the transaction up.
+     */
+    boolean hasTxnAccessors(FieldInfo f) {
+        return !woven || txnAccessors.contains(f.name);
     }
 
     boolean declaresShared() {
@@ -130,7 +148,8 @@ final class ClassInfo {
         Collector c = new Collector();
         reader.accept(c, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return new ClassInfo(c.name, c.superName, c.interfaces, c.access, c.version,
-                Collections.unmodifiableMap(c.fields), Collections.unmodifiableList(c.atomics));
+                Collections.unmodifiableMap(c.fields), Collections.unmodifiableList(c.atomics), c.woven,
+                Collections.unmodifiableSet(c.txnAccessors));
     }
 
     private static final class Collector extends ClassVisitor {
@@ -141,6 +160,8 @@ final class ClassInfo {
         int version;
         final Map<String, FieldInfo> fields = new LinkedHashMap<>();
         final List<AtomicMethod> atomics = new ArrayList<>();
+        boolean woven;
+        final Set<String> txnAccessors = new HashSet<>();
 
         Collector() {
             super(Opcodes.ASM9);
@@ -172,8 +193,19 @@ final class ClassInfo {
         }
 
         @Override
+        public AnnotationVisitor visitAnnotation(String desc, boolean visible) {
+            if (Names.REWRITTEN_DESC.equals(desc)) {
+                woven = true;
+            }
+            return null;
+        }
+
+        @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
+            if (name.startsWith(Names.TXN_GETTER_PREFIX)) {
+                txnAccessors.add(name.substring(Names.TXN_GETTER_PREFIX.length()));
+            }
             return new MethodVisitor(Opcodes.ASM9) {
                 @Override
                 public AnnotationVisitor visitAnnotation(String desc, boolean visible) {

@@ -284,7 +284,8 @@ final class FieldRewriter extends ClassVisitor {
      * depth}, {@code ISTORE}, {@code ALOAD a}, then, past any {@code GOTO}, the {@code ASTORE} of the
      * enter value. Code of any other shape leaves the method with the accessors that look the
      * transaction up, which are as correct, one lookup per access slower ({@code
-     * StmTransformerTest} notices that).
+     * StmTransformerTest} notices that). So do the accesses to a field of a class woven at build
+     * time by a stm4j from before the accessors that take the transaction.
      */
     private final class Accesses extends MethodVisitor {
         private static final int BEFORE_ENTER = 0;
@@ -442,7 +443,7 @@ final class FieldRewriter extends ClassVisitor {
             ClassInfo.FieldInfo f = r.field;
             boolean own = decl.equals(self.name);
             boolean init = own && (opcode == Opcodes.PUTFIELD ? constructor : opcode == Opcodes.PUTSTATIC && staticInit);
-            if (txnSlot >= 0 && !init) {
+            if (txnSlot >= 0 && !init && r.declaring.hasTxnAccessors(f)) {
                 handed = true;
                 super.visitVarInsn(Opcodes.ALOAD, txnSlot);
                 boolean get = opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;

@@ -3,16 +3,20 @@ package io.stm4j.agent.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.FieldVisitor;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import io.stm4j.internal.Names;
+import io.stm4j.samples.AtomicToucher;
 import io.stm4j.samples.Sample;
 import io.stm4j.samples.Toucher;
 import io.stm4j.samples.Untouched;
@@ -121,6 +125,45 @@ class StmTransformerTest {
         assertThat(peek.calls).containsExactly("Sample.stm$get$count");
         assertThat(peek.locals).contains("s", "seen");
         assertThat(peek.lines).isEqualTo(shapeOf(bytesOf(Toucher.class), "peek").lines);
+    }
+
+    /** A loader that serves {@code bytes} as the class file {@code resource}, as a woven jar would. */
+    private ClassLoader serving(String resource, byte[] bytes) {
+        return new ClassLoader(loader) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                return name.equals(resource) ? new ByteArrayInputStream(bytes) : super.getResourceAsStream(name);
+            }
+        };
+    }
+
+    /** {@code woven} without the accessors that take the transaction: as a stm4j from before them wove it. */
+    private static byte[] wovenBeforeHandedAccessors(byte[] woven) {
+        ClassReader reader = new ClassReader(woven);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                boolean handed = name.startsWith(Names.TXN_GETTER_PREFIX) || name.startsWith(Names.TXN_SETTER_PREFIX);
+                return handed ? null : super.visitMethod(access, name, desc, sig, ex);
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    @Test
+    void anAtomicBodyUsesTheLookupAccessorsOfAClassWovenBeforeTheHandedOnes() throws IOException {
+        byte[] woven = transform(Sample.class);
+        String resource = "io/stm4j/samples/Sample.class";
+        String toucher = "io/stm4j/samples/AtomicToucher";
+        byte[] current = new StmTransformer(AgentOptions.parse(null))
+                .transform(serving(resource, woven), toucher, null, null, bytesOf(AtomicToucher.class));
+        assertThat(shapeOf(current, "peek").calls)
+                .containsExactly("AtomicBridge.enter", "Sample.stm$tget$count", "AtomicBridge.exit");
+        byte[] older = new StmTransformer(AgentOptions.parse(null)).transform(
+                serving(resource, wovenBeforeHandedAccessors(woven)), toucher, null, null, bytesOf(AtomicToucher.class));
+        assertThat(shapeOf(older, "peek").calls)
+                .containsExactly("AtomicBridge.enter", "Sample.stm$get$count", "AtomicBridge.exit");
     }
 
     @Test
