@@ -91,17 +91,22 @@ final class Txn extends Scopes {
     static Txn current() {
         Thread th = Thread.currentThread();
         Txn t = BY_THREAD[(int) th.getId() & (SLOTS - 1)];
-        return t != null && t.thread == th ? t : currentSlow(th);
+        return t != null && t.thread == th ? t : currentSlow();
     }
 
-    @SuppressWarnings("deprecation")
-    private static Txn currentSlow(Thread th) {
+    private static Txn currentSlow() {
         Txn t = CURRENT.get();
+        intoSlot(t);
+        return t;
+    }
+
+    /** Puts {@code t} in its thread's slot, forgetting its time (see {@link #forgetTime}) unless it is running. */
+    @SuppressWarnings("deprecation")
+    private static void intoSlot(Txn t) {
         if (t.depth == 0) {
             t.forgetTime();
         }
-        BY_THREAD[(int) th.getId() & (SLOTS - 1)] = t;
-        return t;
+        BY_THREAD[(int) t.thread.getId() & (SLOTS - 1)] = t;
     }
 
     /**
@@ -120,13 +125,9 @@ final class Txn extends Scopes {
     }
 
     /** Makes {@code t} (a transaction of this thread) the current one. */
-    @SuppressWarnings("deprecation")
     static void setCurrent(Txn t) {
-        if (t.depth == 0) {
-            t.forgetTime();
-        }
         CURRENT.set(t);
-        BY_THREAD[(int) t.thread.getId() & (SLOTS - 1)] = t;
+        intoSlot(t);
     }
 
     boolean active() {

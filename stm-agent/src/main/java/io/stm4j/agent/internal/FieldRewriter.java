@@ -74,7 +74,17 @@ final class FieldRewriter extends ClassVisitor {
         if (clinit) {
             sawClinit = true;
         }
-        return new Accesses(mv, "<init>".equals(name), clinit);
+        return new Accesses(mv, "<init>".equals(name), clinit, isAtomic(name, descriptor));
+    }
+
+    /** Whether the method is one the {@code @Atomic} advice wraps (the only ones that hold a transaction to hand). */
+    private boolean isAtomic(String name, String descriptor) {
+        for (ClassInfo.AtomicMethod m : self.atomicMethods) {
+            if (m.name.equals(name) && m.desc.equals(descriptor)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -295,27 +305,28 @@ final class FieldRewriter extends ClassVisitor {
         private final boolean constructor;
         private final boolean staticInit;
         /** Where the match of the advice's code is: {@link #BEFORE_ENTER}, a step 1..7, or settled. */
-        private int step = BEFORE_ENTER;
+        private int step;
         private int adviceLocal = -1;
         /** The local holding the entered transaction, once found; -1 before or without. */
         private int txnSlot = -1;
         private boolean handed;
 
-        Accesses(MethodVisitor mv, boolean constructor, boolean staticInit) {
+        Accesses(MethodVisitor mv, boolean constructor, boolean staticInit, boolean atomic) {
             super(Opcodes.ASM9, mv);
             this.constructor = constructor;
             this.staticInit = staticInit;
+            this.step = atomic ? BEFORE_ENTER : GAVE_UP; // only the advice of an @Atomic method enters
         }
 
         /** Follows the advice's enter code, one instruction at a time (see the class comment). */
-        private void watch(int opcode, int var, String ref) {
+        private void watch(int opcode, int var, String owner, String name) {
             if (step == FOUND || step == GAVE_UP) {
                 return;
             }
             boolean next;
             switch (step) {
                 case BEFORE_ENTER:
-                    if (opcode == Opcodes.INVOKESTATIC && ref.equals(Names.ATOMIC_BRIDGE + ".enter")) {
+                    if (opcode == Opcodes.INVOKESTATIC && owner.equals(Names.ATOMIC_BRIDGE) && name.equals("enter")) {
                         step = 1;
                     }
                     return;
@@ -328,10 +339,10 @@ final class FieldRewriter extends ClassVisitor {
                     next = opcode == Opcodes.ALOAD && var == adviceLocal;
                     break;
                 case 3:
-                    next = opcode == Opcodes.CHECKCAST && ref.equals(Names.TXN_STATE);
+                    next = opcode == Opcodes.CHECKCAST && owner.equals(Names.TXN_STATE);
                     break;
                 case 4:
-                    next = opcode == Opcodes.GETFIELD && ref.equals(Names.TXN_STATE + ".depth");
+                    next = opcode == Opcodes.GETFIELD && owner.equals(Names.TXN_STATE) && name.equals("depth");
                     break;
                 case 5:
                     next = opcode == Opcodes.ISTORE;
@@ -367,73 +378,73 @@ final class FieldRewriter extends ClassVisitor {
 
         @Override
         public void visitInsn(int opcode) {
-            watch(opcode, -1, "");
+            watch(opcode, -1, "", "");
             super.visitInsn(opcode);
         }
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
-            watch(opcode, -1, "");
+            watch(opcode, -1, "", "");
             super.visitIntInsn(opcode, operand);
         }
 
         @Override
         public void visitVarInsn(int opcode, int var) {
-            watch(opcode, var, "");
+            watch(opcode, var, "", "");
             super.visitVarInsn(opcode, var);
         }
 
         @Override
         public void visitTypeInsn(int opcode, String type) {
-            watch(opcode, -1, type);
+            watch(opcode, -1, type, "");
             super.visitTypeInsn(opcode, type);
         }
 
         @Override
         public void visitJumpInsn(int opcode, Label label) {
-            watch(opcode, -1, "");
+            watch(opcode, -1, "", "");
             super.visitJumpInsn(opcode, label);
         }
 
         @Override
         public void visitLdcInsn(Object value) {
-            watch(Opcodes.LDC, -1, "");
+            watch(Opcodes.LDC, -1, "", "");
             super.visitLdcInsn(value);
         }
 
         @Override
         public void visitIincInsn(int var, int increment) {
-            watch(Opcodes.IINC, var, "");
+            watch(Opcodes.IINC, var, "", "");
             super.visitIincInsn(var, increment);
         }
 
         @Override
         public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-            watch(Opcodes.TABLESWITCH, -1, "");
+            watch(Opcodes.TABLESWITCH, -1, "", "");
             super.visitTableSwitchInsn(min, max, dflt, labels);
         }
 
         @Override
         public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-            watch(Opcodes.LOOKUPSWITCH, -1, "");
+            watch(Opcodes.LOOKUPSWITCH, -1, "", "");
             super.visitLookupSwitchInsn(dflt, keys, labels);
         }
 
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-            watch(Opcodes.MULTIANEWARRAY, -1, "");
+            watch(Opcodes.MULTIANEWARRAY, -1, "", "");
             super.visitMultiANewArrayInsn(descriptor, numDimensions);
         }
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... args) {
-            watch(Opcodes.INVOKEDYNAMIC, -1, "");
+            watch(Opcodes.INVOKEDYNAMIC, -1, "", "");
             super.visitInvokeDynamicInsn(name, descriptor, bsm, args);
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            watch(opcode, -1, owner + "." + name);
+            watch(opcode, -1, owner, name);
             SharedIndex.Resolved r = index.resolveShared(loader, owner, name);
             if (r == null) {
                 super.visitFieldInsn(opcode, owner, name, descriptor);
@@ -467,7 +478,7 @@ final class FieldRewriter extends ClassVisitor {
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            watch(opcode, -1, owner + "." + name);
+            watch(opcode, -1, owner, name);
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
             CloneCalls.afterCall(this.mv, opcode, owner, name, descriptor);
         }
